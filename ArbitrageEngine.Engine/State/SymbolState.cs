@@ -1,0 +1,368 @@
+using ArbitrageEngine.Engine.Engine;
+using ArbitrageEngine.Engine.Market;
+using ArbitrageEngine.Engine.Strategies;
+
+namespace ArbitrageEngine.Engine.State;
+
+/// <summary>Outcome of offering a trade to <see cref="SymbolState.Apply"/>.</summary>
+public enum TradeAcceptance
+{
+    Accepted,
+    Duplicate,
+    Regression,
+    Invalid,
+}
+
+/// <summary>
+/// Rolling market state of one symbol (engine.md §2), fed with trades in agg_id order. Single writer:
+/// only the engine loop calls it. Per trade it does O(1) amortised work and never allocates.
+/// </summary>
+public sealed class SymbolState
+{
+    private readonly EngineSettings _settings;
+    private readonly TradeLog _log = new();
+    private readonly QtyPercentiles _qty = new();
+    private readonly AtrCalculator _atr;
+    private readonly WhaleFlow _whale;
+    private readonly List<LargeTrade> _recentLarge = [];
+    private readonly List<LargeTrade> _largeMerge = [];
+    private readonly PercentileFloor _floor;
+
+    private long _fastStart;
+    private long _midStart;
+    private long _vwapStart;
+    private double _vwapPq;
+    private double _vwapQ;
+    private long _vwapEvictions;
+    private long _dayEvictions;
+
+    private int _snapshots;
+    private double _prevCvdFast;
+    private double _prevSlope;
+    private double _prevOi;
+    private bool _historyLoaded;
+
+    public SymbolState(string symbol, EngineSettings settings)
+    {
+        Symbol = symbol;
+        _settings = settings;
+        _atr = new AtrCalculator(settings.AtrLength, settings.AtrPeriodMs, settings.AtrHistoryLength);
+        _whale = new WhaleFlow(settings.WhaleMinUsd, settings.WhaleWindowMs);
+        _floor = settings.FloorFor(symbol);
+    }
+
+    public string Symbol { get; }
+
+    public MarketFeatures Features { get; } = new();
+
+    public double LastPrice { get; private set; }
+
+    public long LastAggId { get; private set; } = long.MinValue;
+
+    public long LastTradeTimeMs { get; private set; } = long.MinValue;
+
+    public long? FirstTradeTimeMs { get; private set; }
+
+    public long WindowTradeCount => _log.Count;
+
+    public long AcceptedTrades { get; private set; }
+
+    public long DuplicateTrades { get; private set; }
+
+    public long RegressedTrades { get; private set; }
+
+    public long InvalidTrades { get; private set; }
+
+    /// <summary>Managed bytes held by the 24 h trade storage.</summary>
+    public long WindowBytes => _log.AllocatedBytes;
+
+    /// <summary>Applies one trade. Invalid, duplicate and regressing trades are rejected and counted; state is untouched.</summary>
+    public TradeAcceptance Apply(in AggTrade trade)
+    {
+        var price = trade.Price;
+        var qty = trade.Qty;
+        if (!(price > 0) || !(qty > 0) || !double.IsFinite(price) || !double.IsFinite(qty) || trade.TimeMs < LastTradeTimeMs)
+        {
+            InvalidTrades++;
+            return TradeAcceptance.Invalid;
+        }
+
+        if (trade.AggId <= LastAggId)
+        {
+            if (trade.AggId == LastAggId)
+            {
+                DuplicateTrades++;
+                return TradeAcceptance.Duplicate;
+            }
+
+            RegressedTrades++;
+            return TradeAcceptance.Regression;
+        }
+
+        var time = trade.TimeMs;
+
+        // 1. windows: add, then evict by the trade's time.
+        _log.Append(trade.AggId, time, price, trade.IsBuyerMaker ? -qty : qty);
+        _qty.Add(qty);
+        _vwapPq += price * qty;
+        _vwapQ += qty;
+        EvictWindows(time);
+
+        // 2. ATR candles, 3. whale flow, 4. last values.
+        _atr.OnTrade(time, price);
+        _whale.OnTrade(time, price, qty, trade.IsBuyerMaker);
+        LastPrice = price;
+        LastAggId = trade.AggId;
+        LastTradeTimeMs = time;
+        FirstTradeTimeMs ??= time;
+        AcceptedTrades++;
+        return TradeAcceptance.Accepted;
+    }
+
+    /// <summary>Marks the symbol warm because at least 24 h of stored history was loaded at start-up (engine.md §2.6).</summary>
+    public void MarkHistoryLoaded() => _historyLoaded = true;
+
+    public bool IsWarm(long nowMs, long warmupMs) =>
+        _historyLoaded || (FirstTradeTimeMs is { } first && nowMs - first >= warmupMs);
+
+    private void EvictWindows(long now)
+    {
+        var log = _log;
+        var end = log.End;
+
+        var cutoff = now - _settings.VwapWindowMs;
+        while (_vwapStart < end && log.TimeAt(_vwapStart) < cutoff)
+        {
+            var q = Math.Abs(log.SignedQtyAt(_vwapStart));
+            _vwapPq -= log.PriceAt(_vwapStart) * q;
+            _vwapQ -= q;
+            _vwapStart++;
+            if (++_vwapEvictions >= _settings.ExactRecomputeEvictions)
+            {
+                RecomputeVwapSums();
+            }
+        }
+
+        cutoff = now - _settings.FastWindowMs;
+        while (_fastStart < end && log.TimeAt(_fastStart) < cutoff)
+        {
+            _fastStart++;
+        }
+
+        cutoff = now - _settings.MidWindowMs;
+        while (_midStart < end && log.TimeAt(_midStart) < cutoff)
+        {
+            _midStart++;
+        }
+
+        cutoff = now - _settings.DayWindowMs;
+        while (log.Head < end && log.TimeAt(log.Head) < cutoff)
+        {
+            _qty.Remove(Math.Abs(log.SignedQtyAt(log.Head)));
+            log.DropHead();
+            if (++_dayEvictions >= (long)_settings.ExactRecomputeEvictions * 16)
+            {
+                // Prefix sums feed every CVD; a full pass is O(window), so amortise it over many evictions.
+                _dayEvictions = 0;
+                log.RecomputePrefixes();
+            }
+        }
+
+        // Windows are nested suffixes; keep every start inside the live storage whatever the configuration.
+        _fastStart = Math.Max(_fastStart, log.Head);
+        _midStart = Math.Max(_midStart, log.Head);
+        _vwapStart = Math.Max(_vwapStart, log.Head);
+    }
+
+    private void RecomputeVwapSums()
+    {
+        _vwapEvictions = 0;
+        double pq = 0, q = 0;
+        for (var seq = _vwapStart; seq < _log.End; seq++)
+        {
+            var qty = Math.Abs(_log.SignedQtyAt(seq));
+            pq += _log.PriceAt(seq) * qty;
+            q += qty;
+        }
+
+        _vwapPq = pq;
+        _vwapQ = q;
+    }
+
+    /// <summary>Sets a market feature (newest by its own timestamp wins). Out-of-range values are rejected.</summary>
+    public bool SetFeature(FeatureKey key, double? value, long timeMs)
+    {
+        if (value is { } v && !FeatureKeys.IsInRange(key, v))
+        {
+            return false;
+        }
+
+        return Features.Set(key, value, timeMs);
+    }
+
+    /// <summary>Evicts by <paramref name="nowMs"/> and builds the snapshot of engine.md §2.1.</summary>
+    public MarketSnapshot Snapshot(long nowMs, long warmupMs)
+    {
+        EvictWindows(nowMs);
+        _whale.Evict(nowMs);
+
+        var cvdFast = _log.CvdFrom(_fastStart);
+        var vwap = _vwapQ > 0 ? _vwapPq / _vwapQ : 0.0;
+        var price = LastPrice != 0 ? LastPrice : vwap;
+        var atr = _atr.Atr();
+        var atrPct = _atr.RecordPercentile(atr);
+        var (p95, p99) = Percentiles();
+        UpdateLargeTrades(nowMs, p99);
+
+        var slope = _snapshots >= 1 ? cvdFast - _prevCvdFast : 0.0;
+        var accel = _snapshots >= 2 ? slope - _prevSlope : 0.0;
+        _prevCvdFast = cvdFast;
+        _prevSlope = slope;
+        _snapshots++;
+
+        var (oiChange, environment) = OpenInterestEnvironment();
+
+        var cvdByWindow = new double[StrategyNames.AllWindows.Length];
+        foreach (var window in StrategyNames.AllWindows)
+        {
+            cvdByWindow[(int)window] = CvdOver(window.Milliseconds(), nowMs);
+        }
+
+        double maxBuy = 0, maxSell = 0;
+        bool anyBuy = false, anySell = false;
+        foreach (var large in _recentLarge)
+        {
+            if (large.IsBuyerMaker)
+            {
+                anySell = true;
+                maxSell = Math.Max(maxSell, large.Qty);
+            }
+            else
+            {
+                anyBuy = true;
+                maxBuy = Math.Max(maxBuy, large.Qty);
+            }
+        }
+
+        return new MarketSnapshot
+        {
+            Symbol = Symbol,
+            TimeMs = nowMs,
+            CvdFast = cvdFast,
+            CvdMid = _log.CvdFrom(_midStart),
+            CvdDay = _log.CvdFrom(_log.Head),
+            Vwap = vwap,
+            Price = price,
+            Atr = atr,
+            AtrPct = atrPct,
+            P95 = p95,
+            P99 = p99,
+            CvdFastSlope = slope,
+            CvdFastAccel = accel,
+            OiChange = oiChange,
+            EnvironmentScore = environment,
+            Warm = IsWarm(nowMs, warmupMs),
+            WhaleCvdRatio = _whale.CvdRatio(),
+            HasWhaleEntries = _whale.Count > 0,
+            LongShortRatio = Features[FeatureKey.LongShortRatio],
+            TopTraderPosition = Features[FeatureKey.TopTraderPosition],
+            CoinbasePremium = Features[FeatureKey.CoinbasePremium],
+            Obi = Features[FeatureKey.ObiDepth10],
+            SpotPerpDivergence = Features[FeatureKey.SpotPerpDivergence],
+            TieredCvdWhale = Features[FeatureKey.TieredCvdWhale],
+            FundingRate = Features[FeatureKey.FundingRate],
+            CvdByWindow = cvdByWindow,
+            LargeTrades = _recentLarge.ToArray(),
+            MaxLargeBuyQty = maxBuy,
+            MaxLargeSellQty = maxSell,
+            AnyLargeBuy = anyBuy,
+            AnyLargeSell = anySell,
+        };
+    }
+
+    /// <summary>CVD of trades with time ≥ now − <paramref name="windowMs"/>, from the smallest maintained window that holds them.</summary>
+    public double CvdOver(long windowMs, long nowMs)
+    {
+        var from = windowMs <= _settings.FastWindowMs ? _fastStart
+            : windowMs <= _settings.MidWindowMs ? _midStart
+            : _log.Head;
+        return _log.CvdFrom(_log.LowerBoundTime(from, nowMs - windowMs));
+    }
+
+    private (double P95, double P99) Percentiles()
+    {
+        var n = _qty.Count;
+        if (n < _settings.MinTradesForPercentiles)
+        {
+            return (_settings.FallbackP95, _settings.FallbackP99);
+        }
+
+        var p95 = _qty.Select((long)Math.Floor(n * 0.95), _log);
+        var p99 = _qty.Select((long)Math.Floor(n * 0.99), _log);
+        return (Math.Max(p95, _floor.P95), Math.Max(p99, _floor.P99));
+    }
+
+    private void UpdateLargeTrades(long nowMs, double p99)
+    {
+        var cutoff = nowMs - _settings.LargeTradeWindowMs;
+        _recentLarge.RemoveAll(t => t.TimeMs < cutoff);
+
+        // Candidates: trades of the 30 m window newer than the cutoff with qty ≥ p99, merged by agg_id.
+        _largeMerge.Clear();
+        var existing = 0;
+        for (var seq = _log.LowerBoundTime(_fastStart, cutoff + 1); seq < _log.End; seq++)
+        {
+            var signed = _log.SignedQtyAt(seq);
+            var qty = Math.Abs(signed);
+            if (qty < p99)
+            {
+                continue;
+            }
+
+            var aggId = _log.AggIdAt(seq);
+            while (existing < _recentLarge.Count && _recentLarge[existing].AggId < aggId)
+            {
+                _largeMerge.Add(_recentLarge[existing++]);
+            }
+
+            if (existing < _recentLarge.Count && _recentLarge[existing].AggId == aggId)
+            {
+                continue;
+            }
+
+            _largeMerge.Add(new LargeTrade(aggId, _log.TimeAt(seq), qty, signed < 0));
+        }
+
+        while (existing < _recentLarge.Count)
+        {
+            _largeMerge.Add(_recentLarge[existing++]);
+        }
+
+        _recentLarge.Clear();
+        _recentLarge.AddRange(_largeMerge);
+    }
+
+    private (double Change, int Score) OpenInterestEnvironment()
+    {
+        var oi = Features[FeatureKey.OpenInterestHist];
+        double change;
+        int score;
+        if (oi is null || _prevOi == 0)
+        {
+            change = 0;
+            score = 10;
+        }
+        else
+        {
+            change = (oi.Value - _prevOi) / _prevOi;
+            score = change >= 0.03 ? 15 : change > 0 ? 10 : 5;
+        }
+
+        if (oi is > 0)
+        {
+            _prevOi = oi.Value;
+        }
+
+        return (change, score);
+    }
+}
