@@ -31,8 +31,8 @@ internal sealed class AtrCalculator(int length = 14, long periodMs = 300_000, in
 
     public void OnTrade(long timeMs, double price)
     {
-        var bar = timeMs / PeriodMs * PeriodMs;
-        if (_hasCurrent && bar == _current.Bar)
+        // Same candle in the common case: compare against the bar's bounds instead of dividing per trade.
+        if (_hasCurrent && timeMs >= _current.Bar && timeMs < _current.Bar + PeriodMs)
         {
             if (price > _current.High)
             {
@@ -53,6 +53,7 @@ internal sealed class AtrCalculator(int length = 14, long periodMs = 300_000, in
             PushCompleted(_current);
         }
 
+        var bar = timeMs / PeriodMs * PeriodMs;
         _current = new Candle { Bar = bar, High = price, Low = price, Close = price };
         _hasCurrent = true;
     }

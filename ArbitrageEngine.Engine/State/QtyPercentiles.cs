@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Runtime.CompilerServices;
 
 namespace ArbitrageEngine.Engine.State;
@@ -6,17 +7,21 @@ namespace ArbitrageEngine.Engine.State;
 /// Exact order statistics of the quantities in the 24 h window without sorting it at every tick.
 /// Quantities are counted in buckets keyed by the top 16 bits of their IEEE-754 pattern (sign, exponent and
 /// four mantissa bits), whose order matches the numeric order of positive doubles. A query finds the bucket
-/// holding the wanted rank from the counts, then selects exactly among that bucket's members only.
+/// holding the wanted rank from the counts; the exact values of that bucket are kept by a watcher (one per
+/// percentile) that is rebuilt from the window only when the percentile moves to another bucket.
 /// </summary>
-internal sealed class QtyPercentiles
+internal sealed class QtyPercentiles()
 {
     private const int Buckets = 1 << 15; // positive doubles only: the sign bit is 0
     private const int GroupShift = 8;
     private readonly int[] _counts = new int[Buckets];
     private readonly int[] _groupCounts = new int[Buckets >> GroupShift];
-    private double[] _scratch = new double[1024];
+    private readonly BucketWatcher[] _watchers = [new(), new()]; // one per percentile: p95, p99
 
     public long Count { get; private set; }
+
+    /// <summary>How often a watcher had to rescan the window (diagnostics).</summary>
+    public long Rebuilds { get; private set; }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int KeyOf(double qty) => (int)((ulong)BitConverter.DoubleToInt64Bits(qty) >> 48) & (Buckets - 1);
@@ -28,6 +33,16 @@ internal sealed class QtyPercentiles
         _counts[key]++;
         _groupCounts[key >> GroupShift]++;
         Count++;
+        if (key == _watchers[0].Key || key == _watchers[^1].Key)
+        {
+            foreach (var w in _watchers)
+            {
+                if (w.Key == key)
+                {
+                    w.Add(qty);
+                }
+            }
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -37,10 +52,20 @@ internal sealed class QtyPercentiles
         _counts[key]--;
         _groupCounts[key >> GroupShift]--;
         Count--;
+        if (key == _watchers[0].Key || key == _watchers[^1].Key)
+        {
+            foreach (var w in _watchers)
+            {
+                if (w.Key == key)
+                {
+                    w.Remove(qty);
+                }
+            }
+        }
     }
 
-    /// <summary>The element of ascending rank <paramref name="rank"/> (0-based) among the window's |qty|.</summary>
-    public double Select(long rank, TradeLog log)
+    /// <summary>The element of ascending rank <paramref name="rank"/> (0-based) among the window's |qty|, using watcher <paramref name="watcher"/>.</summary>
+    public double Select(long rank, TradeLog log, int watcher)
     {
         if (rank < 0 || rank >= Count)
         {
@@ -60,58 +85,76 @@ internal sealed class QtyPercentiles
             below += _counts[key++];
         }
 
-        var lo = BitConverter.Int64BitsToDouble((long)key << 48);
-        var hi = key + 1 < Buckets ? BitConverter.Int64BitsToDouble((long)(key + 1) << 48) : double.PositiveInfinity;
-        if (_scratch.Length < _counts[key])
+        var w = _watchers[watcher];
+        if (w.Key != key)
         {
-            _scratch = new double[Math.Max(_counts[key], _scratch.Length * 2)];
+            Rebuilds++;
+            var lo = BitConverter.Int64BitsToDouble((long)key << 48);
+            var hi = key + 1 < Buckets ? BitConverter.Int64BitsToDouble((long)(key + 1) << 48) : double.PositiveInfinity;
+            w.Rebuild(key, log, lo, hi);
         }
 
-        var n = log.CollectQtyInRange(lo, hi, _scratch);
-        return QuickSelect(_scratch.AsSpan(0, n), (int)(rank - below));
+        return w.Select(rank - below);
     }
 
-    private static double QuickSelect(Span<double> values, int k)
+    /// <summary>Exact multiset (value → count) of one bucket's members.</summary>
+    private sealed class BucketWatcher
     {
-        int left = 0, right = values.Length - 1;
-        while (left < right)
+        private readonly Dictionary<double, int> _counts = [];
+        private double[] _sorted = [];
+        private bool _dirty = true;
+
+        public int Key { get; private set; } = -1;
+
+        public void Add(double qty)
         {
-            var pivot = values[left + ((right - left) >> 1)];
-            int i = left, j = right;
-            while (i <= j)
-            {
-                while (values[i] < pivot)
-                {
-                    i++;
-                }
+            ref var count = ref CollectionsMarshal.GetValueRefOrAddDefault(_counts, qty, out var exists);
+            count++;
+            _dirty |= !exists;
+        }
 
-                while (values[j] > pivot)
-                {
-                    j--;
-                }
-
-                if (i <= j)
-                {
-                    (values[i], values[j]) = (values[j], values[i]);
-                    i++;
-                    j--;
-                }
-            }
-
-            if (k <= j)
+        public void Remove(double qty)
+        {
+            ref var count = ref CollectionsMarshal.GetValueRefOrNullRef(_counts, qty);
+            if (--count == 0)
             {
-                right = j;
-            }
-            else if (k >= i)
-            {
-                left = i;
-            }
-            else
-            {
-                return values[k];
+                _counts.Remove(qty);
+                _dirty = true;
             }
         }
 
-        return values[k];
+        public void Rebuild(int key, TradeLog log, double lo, double hi)
+        {
+            Key = key;
+            _counts.Clear();
+            log.ForEachQtyInRange(lo, hi, this, static (w, q) => w._counts[q] = w._counts.GetValueOrDefault(q) + 1);
+            _dirty = true;
+        }
+
+        public double Select(long rank)
+        {
+            if (_dirty)
+            {
+                if (_sorted.Length != _counts.Count)
+                {
+                    _sorted = new double[_counts.Count];
+                }
+
+                _counts.Keys.CopyTo(_sorted, 0);
+                Array.Sort(_sorted);
+                _dirty = false;
+            }
+
+            foreach (var value in _sorted)
+            {
+                rank -= _counts[value];
+                if (rank < 0)
+                {
+                    return value;
+                }
+            }
+
+            throw new InvalidOperationException("bucket counts out of sync");
+        }
     }
 }

@@ -31,6 +31,10 @@ public sealed class SymbolState
     private long _fastStart;
     private long _midStart;
     private long _vwapStart;
+    private long _fastOldest = long.MaxValue;
+    private long _midOldest = long.MaxValue;
+    private long _vwapOldest = long.MaxValue;
+    private long _dayOldest = long.MaxValue;
     private double _vwapPq;
     private double _vwapQ;
     private long _vwapEvictions;
@@ -49,6 +53,10 @@ public sealed class SymbolState
         _atr = new AtrCalculator(settings.AtrLength, settings.AtrPeriodMs, settings.AtrHistoryLength);
         _whale = new WhaleFlow(settings.WhaleMinUsd, settings.WhaleWindowMs);
         _floor = settings.FloorFor(symbol);
+        if (!(settings.FastWindowMs <= settings.MidWindowMs && settings.MidWindowMs <= settings.DayWindowMs && settings.VwapWindowMs <= settings.DayWindowMs))
+        {
+            throw new ArgumentException("Windows must nest: fast ≤ mid ≤ day and vwap ≤ day.", nameof(settings));
+        }
     }
 
     public string Symbol { get; }
@@ -106,6 +114,26 @@ public sealed class SymbolState
         _qty.Add(qty);
         _vwapPq += price * qty;
         _vwapQ += qty;
+        if (_dayOldest == long.MaxValue)
+        {
+            _dayOldest = time;
+        }
+
+        if (_midOldest == long.MaxValue)
+        {
+            _midOldest = time;
+        }
+
+        if (_fastOldest == long.MaxValue)
+        {
+            _fastOldest = time;
+        }
+
+        if (_vwapOldest == long.MaxValue)
+        {
+            _vwapOldest = time;
+        }
+
         EvictWindows(time);
 
         // 2. ATR candles, 3. whale flow, 4. last values.
@@ -127,16 +155,16 @@ public sealed class SymbolState
 
     private void EvictWindows(long now)
     {
+        // Each window caches the time of its oldest trade (long.MaxValue when empty), so the common case
+        // is four comparisons without touching the storage.
         var log = _log;
-        var end = log.End;
-
         var cutoff = now - _settings.VwapWindowMs;
-        while (_vwapStart < end && log.TimeAt(_vwapStart) < cutoff)
+        while (_vwapOldest < cutoff)
         {
             var q = Math.Abs(log.SignedQtyAt(_vwapStart));
             _vwapPq -= log.PriceAt(_vwapStart) * q;
             _vwapQ -= q;
-            _vwapStart++;
+            _vwapOldest = OldestFrom(++_vwapStart);
             if (++_vwapEvictions >= _settings.ExactRecomputeEvictions)
             {
                 RecomputeVwapSums();
@@ -144,22 +172,23 @@ public sealed class SymbolState
         }
 
         cutoff = now - _settings.FastWindowMs;
-        while (_fastStart < end && log.TimeAt(_fastStart) < cutoff)
+        while (_fastOldest < cutoff)
         {
-            _fastStart++;
+            _fastOldest = OldestFrom(++_fastStart);
         }
 
         cutoff = now - _settings.MidWindowMs;
-        while (_midStart < end && log.TimeAt(_midStart) < cutoff)
+        while (_midOldest < cutoff)
         {
-            _midStart++;
+            _midOldest = OldestFrom(++_midStart);
         }
 
         cutoff = now - _settings.DayWindowMs;
-        while (log.Head < end && log.TimeAt(log.Head) < cutoff)
+        while (_dayOldest < cutoff)
         {
             _qty.Remove(Math.Abs(log.SignedQtyAt(log.Head)));
             log.DropHead();
+            _dayOldest = OldestFrom(log.Head);
             if (++_dayEvictions >= (long)_settings.ExactRecomputeEvictions * 16)
             {
                 // Prefix sums feed every CVD; a full pass is O(window), so amortise it over many evictions.
@@ -167,12 +196,9 @@ public sealed class SymbolState
                 log.RecomputePrefixes();
             }
         }
-
-        // Windows are nested suffixes; keep every start inside the live storage whatever the configuration.
-        _fastStart = Math.Max(_fastStart, log.Head);
-        _midStart = Math.Max(_midStart, log.Head);
-        _vwapStart = Math.Max(_vwapStart, log.Head);
     }
+
+    private long OldestFrom(long seq) => seq < _log.End ? _log.TimeAt(seq) : long.MaxValue;
 
     private void RecomputeVwapSums()
     {
@@ -297,8 +323,8 @@ public sealed class SymbolState
             return (_settings.FallbackP95, _settings.FallbackP99);
         }
 
-        var p95 = _qty.Select((long)Math.Floor(n * 0.95), _log);
-        var p99 = _qty.Select((long)Math.Floor(n * 0.99), _log);
+        var p95 = _qty.Select((long)Math.Floor(n * 0.95), _log, watcher: 0);
+        var p99 = _qty.Select((long)Math.Floor(n * 0.99), _log, watcher: 1);
         return (Math.Max(p95, _floor.P95), Math.Max(p99, _floor.P99));
     }
 

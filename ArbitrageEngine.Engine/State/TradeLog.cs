@@ -20,6 +20,7 @@ internal sealed class TradeLog
     private int _blockCount;
     private long _firstBlock; // block number (seq >> BlockShift) of _blocks[0]
     private Block? _spare;
+    private Block? _tail;
 
     /// <summary>Sequence of the oldest live trade.</summary>
     public long Head { get; private set; }
@@ -69,7 +70,7 @@ internal sealed class TradeLog
             AddBlock(seq >> BlockShift);
         }
 
-        var block = _blocks[_blockCount - 1];
+        var block = _tail!;
         block.AggId[offset] = aggId;
         block.Time[offset] = timeMs;
         block.Price[offset] = price;
@@ -127,10 +128,9 @@ internal sealed class TradeLog
         Total = running;
     }
 
-    /// <summary>Copies |qty| of the live trades whose |qty| lies in [lo, hi) into <paramref name="into"/>.</summary>
-    public int CollectQtyInRange(double lo, double hi, double[] into)
+    /// <summary>Calls <paramref name="visit"/> for every live trade whose |qty| lies in [lo, hi).</summary>
+    public void ForEachQtyInRange<TState>(double lo, double hi, TState state, Action<TState, double> visit)
     {
-        var n = 0;
         var seq = Head;
         while (seq < End)
         {
@@ -143,14 +143,12 @@ internal sealed class TradeLog
                 var q = Math.Abs(qty[i]);
                 if (q >= lo && q < hi)
                 {
-                    into[n++] = q;
+                    visit(state, q);
                 }
             }
 
             seq += stop - start;
         }
-
-        return n;
     }
 
     /// <summary>Managed bytes held by the storage (for the memory-per-trade figure).</summary>
@@ -168,7 +166,7 @@ internal sealed class TradeLog
             Array.Resize(ref _blocks, _blocks.Length * 2);
         }
 
-        _blocks[_blockCount++] = _spare ?? new Block();
+        _blocks[_blockCount++] = _tail = _spare ?? new Block();
         _spare = null;
     }
 }

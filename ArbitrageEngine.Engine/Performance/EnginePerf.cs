@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using ArbitrageEngine.Engine.Conformance;
+using ArbitrageEngine.Engine.Engine;
+using ArbitrageEngine.Engine.Market;
+using ArbitrageEngine.Engine.State;
+using ArbitrageEngine.Engine.Strategies;
+
+namespace ArbitrageEngine.Engine.Performance;
+
+/// <summary>
+/// The engine's performance scenarios (issue: engine core), shared by the <c>perf</c> CLI verb and the
+/// BenchmarkDotNet project so both measure the same thing.
+/// </summary>
+public static class EnginePerf
+{
+    public const long DayMs = 86_400_000;
+    public const double FullDayTrades = 1_500_000;
+    public static readonly string[] Symbols = ["BTCUSDT", "ETHUSDT", "XRPUSDT", "SOLUSDT"];
+
+    public static SyntheticTrades Flow(string symbol, long startMs, double tradesPerDay = FullDayTrades) => symbol switch
+    {
+        "BTCUSDT" => new SyntheticTrades(60_000, 0.1, 0.01, startMs, tradesPerDay, 11),
+        "ETHUSDT" => new SyntheticTrades(3_000, 0.01, 0.2, startMs, tradesPerDay, 23),
+        "XRPUSDT" => new SyntheticTrades(0.6, 0.0001, 500, startMs, tradesPerDay, 37),
+        _ => new SyntheticTrades(150, 0.01, 2, startMs, tradesPerDay, 41),
+    };
+
+    /// <summary>Fills <paramref name="engine"/>'s symbols with a full 24 h window each; returns the flows to continue from.</summary>
+    public static Dictionary<string, SyntheticTrades> FillDay(SignalEngine engine, long startMs)
+    {
+        var flows = new Dictionary<string, SyntheticTrades>(StringComparer.Ordinal);
+        var buffer = new AggTrade[65_536];
+        foreach (var state in engine.States)
+        {
+            var flow = Flow(state.Symbol, startMs);
+            flows[state.Symbol] = flow;
+            while (flow.CurrentTimeMs < startMs + DayMs)
+            {
+                flow.Fill(buffer);
+                foreach (ref readonly var t in buffer.AsSpan())
+                {
+                    engine.OnTrade(state.Symbol, t);
+                }
+            }
+        }
+
+        return flows;
+    }
+
+    /// <summary>Trades per second applied to one symbol's state holding a full 24 h window (single thread).</summary>
+    public static double TradeUpdatePerSecond(int measuredTrades)
+    {
+        var settings = new EngineSettings { Symbols = ["BTCUSDT"] };
+        var state = new SymbolState("BTCUSDT", settings);
+        var flow = Flow("BTCUSDT", 0);
+        var buffer = new AggTrade[1 << 20];
+        while (flow.CurrentTimeMs < DayMs)
+        {
+            flow.Fill(buffer);
+            foreach (ref readonly var t in buffer.AsSpan())
+            {
+                state.Apply(t);
+            }
+        }
+
+        var elapsed = TimeSpan.Zero;
+        var done = 0;
+        while (done < measuredTrades)
+        {
+            flow.Fill(buffer);
+            var sw = Stopwatch.StartNew();
+            foreach (ref readonly var t in buffer.AsSpan())
+            {
+                state.Apply(t);
+            }
+
+            elapsed += sw.Elapsed;
+            done += buffer.Length;
+        }
+
+        return done / elapsed.TotalSeconds;
+    }
+
+    /// <summary>An engine with 4 symbols holding full 24 h windows and <paramref name="strategyCount"/> strategies.</summary>
+    public static (SignalEngine Engine, Dictionary<string, SyntheticTrades> Flows, long NowMs) BuildTickScenario(int strategyCount)
+    {
+        var engine = new SignalEngine(new EngineSettings { Symbols = Symbols }, new PaperSettings());
+        var flows = FillDay(engine, 0);
+        foreach (var s in ManyStrategies(strategyCount))
+        {
+            engine.UpsertStrategy(s);
+        }
+
+        var now = flows.Values.Max(f => f.CurrentTimeMs) / 15_000 * 15_000 + 15_000;
+        return (engine, flows, now);
+    }
+
+    /// <summary>Median and p99 milliseconds of <paramref name="ticks"/> ticks, with 15 s of trades between ticks.</summary>
+    public static (double MedianMs, double P99Ms) MeasureTicks(SignalEngine engine, Dictionary<string, SyntheticTrades> flows, long nowMs, int ticks)
+    {
+        var durations = new List<double>(ticks);
+        for (var i = 0; i < ticks + 3; i++)
+        {
+            foreach (var (symbol, flow) in flows)
+            {
+                while (flow.CurrentTimeMs <= nowMs)
+                {
+                    engine.OnTrade(symbol, flow.Next());
+                }
+            }
+
+            var sw = Stopwatch.StartNew();
+            engine.Tick(nowMs);
+            if (i >= 3)
+            {
+                durations.Add(sw.Elapsed.TotalMilliseconds);
+            }
+
+            nowMs += 15_000;
+        }
+
+        durations.Sort();
+        return (durations[durations.Count / 2], durations[Math.Min(durations.Count - 1, (int)(durations.Count * 0.99))]);
+    }
+
+    /// <summary>A deterministic mix of strategies over every symbol, window pair and TP profile.</summary>
+    public static IEnumerable<StrategyDefinition> ManyStrategies(int count)
+    {
+        (CvdWindow, CvdWindow)[] pairs =
+        [
+            (CvdWindow.M5, CvdWindow.M30), (CvdWindow.M5, CvdWindow.H1), (CvdWindow.M15, CvdWindow.H1),
+            (CvdWindow.M15, CvdWindow.H4), (CvdWindow.M30, CvdWindow.H1), (CvdWindow.M30, CvdWindow.H4),
+        ];
+        for (var i = 0; i < count; i++)
+        {
+            var symbol = Symbols[i % Symbols.Length];
+            var (fast, slow) = pairs[(i / Symbols.Length) % pairs.Length];
+            yield return StrategyDefinition.CreateDefault(symbol, $"perf-{i}") with
+            {
+                StrategyId = new Guid(i + 1, 0, 0, [0, 0, 0, 0, 0, 0, 0, 1]),
+                CvdFastWindow = fast,
+                CvdSlowWindow = slow,
+                EntryScore = 60 + (i % 30),
+                FlipThreshold = 70 + (i % 25),
+                Tp1Ratio = 0.75 + (i % 3 * 0.25),
+                Tp2Ratio = 1.5 + (i % 3 * 0.5),
+            };
+        }
+    }
+
+    /// <summary>Seconds to replay a parsed golden stream end to end (expectations serialised to a null stream); median of runs.</summary>
+    public static double ReplaySeconds(GoldenStream stream, int runs)
+    {
+        var times = new List<double>();
+        for (var i = 0; i < runs + 1; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            GoldenRunner.Run(stream, Stream.Null);
+            if (i > 0)
+            {
+                times.Add(sw.Elapsed.TotalSeconds);
+            }
+        }
+
+        times.Sort();
+        return times[times.Count / 2];
+    }
+
+    /// <summary>Managed bytes per trade held by a BTC state with a full 24 h window (whole state, measured by the GC).</summary>
+    public static (double BytesPerTrade, long Trades) BytesPerWindowedTrade()
+    {
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var state = new SymbolState("BTCUSDT", new EngineSettings { Symbols = ["BTCUSDT"] });
+        var flow = Flow("BTCUSDT", 0);
+        var buffer = new AggTrade[4096];
+        while (flow.CurrentTimeMs < DayMs + 3_600_000)
+        {
+            flow.Fill(buffer);
+            foreach (ref readonly var t in buffer.AsSpan())
+            {
+                state.Apply(t);
+            }
+        }
+
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+        var trades = state.WindowTradeCount;
+        GC.KeepAlive(state);
+        GC.KeepAlive(buffer);
+        return ((after - before) / (double)trades, trades);
+    }
+}
