@@ -14,6 +14,7 @@ internal sealed class AtrCalculator(int length = 14, long periodMs = 300_000, in
     private int _historyCount;
     private Candle _current;
     private bool _hasCurrent;
+    private long _currentBarEnd = long.MinValue;
 
     public long PeriodMs { get; } = periodMs;
 
@@ -29,17 +30,17 @@ internal sealed class AtrCalculator(int length = 14, long periodMs = 300_000, in
         public double Close;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void OnTrade(long timeMs, double price)
     {
         // Same candle in the common case: compare against the bar's bounds instead of dividing per trade.
-        if (_hasCurrent && timeMs >= _current.Bar && timeMs < _current.Bar + PeriodMs)
+        if (timeMs < _currentBarEnd && timeMs >= _current.Bar)
         {
             if (price > _current.High)
             {
                 _current.High = price;
             }
-
-            if (price < _current.Low)
+            else if (price < _current.Low)
             {
                 _current.Low = price;
             }
@@ -48,6 +49,11 @@ internal sealed class AtrCalculator(int length = 14, long periodMs = 300_000, in
             return;
         }
 
+        StartCandle(timeMs, price);
+    }
+
+    private void StartCandle(long timeMs, double price)
+    {
         if (_hasCurrent)
         {
             PushCompleted(_current);
@@ -55,6 +61,7 @@ internal sealed class AtrCalculator(int length = 14, long periodMs = 300_000, in
 
         var bar = timeMs / PeriodMs * PeriodMs;
         _current = new Candle { Bar = bar, High = price, Low = price, Close = price };
+        _currentBarEnd = bar + PeriodMs;
         _hasCurrent = true;
     }
 

@@ -18,7 +18,30 @@ internal sealed class QtyPercentiles()
     private readonly int[] _groupCounts = new int[Buckets >> GroupShift];
     private readonly BucketWatcher[] _watchers = [new(), new()]; // one per percentile: p95, p99
 
+    private int _watchKey0 = -1;
+    private int _watchKey1 = -1;
+
     public long Count { get; private set; }
+
+    private void Watched(int key, double qty, bool add)
+    {
+        foreach (var w in _watchers)
+        {
+            if (w.Key != key)
+            {
+                continue;
+            }
+
+            if (add)
+            {
+                w.Add(qty);
+            }
+            else
+            {
+                w.Remove(qty);
+            }
+        }
+    }
 
     /// <summary>How often a watcher had to rescan the window (diagnostics).</summary>
     public long Rebuilds { get; private set; }
@@ -33,15 +56,9 @@ internal sealed class QtyPercentiles()
         _counts[key]++;
         _groupCounts[key >> GroupShift]++;
         Count++;
-        if (key == _watchers[0].Key || key == _watchers[^1].Key)
+        if (key == _watchKey0 || key == _watchKey1)
         {
-            foreach (var w in _watchers)
-            {
-                if (w.Key == key)
-                {
-                    w.Add(qty);
-                }
-            }
+            Watched(key, qty, add: true);
         }
     }
 
@@ -52,15 +69,9 @@ internal sealed class QtyPercentiles()
         _counts[key]--;
         _groupCounts[key >> GroupShift]--;
         Count--;
-        if (key == _watchers[0].Key || key == _watchers[^1].Key)
+        if (key == _watchKey0 || key == _watchKey1)
         {
-            foreach (var w in _watchers)
-            {
-                if (w.Key == key)
-                {
-                    w.Remove(qty);
-                }
-            }
+            Watched(key, qty, add: false);
         }
     }
 
@@ -92,6 +103,7 @@ internal sealed class QtyPercentiles()
             var lo = BitConverter.Int64BitsToDouble((long)key << 48);
             var hi = key + 1 < Buckets ? BitConverter.Int64BitsToDouble((long)(key + 1) << 48) : double.PositiveInfinity;
             w.Rebuild(key, log, lo, hi);
+            (_watchKey0, _watchKey1) = (_watchers[0].Key, _watchers[1].Key);
         }
 
         return w.Select(rank - below);

@@ -31,10 +31,10 @@ public sealed class SymbolState
     private long _fastStart;
     private long _midStart;
     private long _vwapStart;
-    private long _fastOldest = long.MaxValue;
-    private long _midOldest = long.MaxValue;
-    private long _vwapOldest = long.MaxValue;
-    private long _dayOldest = long.MaxValue;
+    private int _sinceEviction;
+
+    /// <summary>Trades between two eviction passes on the hot path (bounded extra memory, exact at every snapshot).</summary>
+    internal const int EvictionBatch = 64;
     private double _vwapPq;
     private double _vwapQ;
     private long _vwapEvictions;
@@ -109,32 +109,16 @@ public sealed class SymbolState
 
         var time = trade.TimeMs;
 
-        // 1. windows: add, then evict by the trade's time.
+        // 1. windows: add, then evict by the trade's time (batched, see EvictWindows).
         _log.Append(trade.AggId, time, price, trade.IsBuyerMaker ? -qty : qty);
         _qty.Add(qty);
         _vwapPq += price * qty;
         _vwapQ += qty;
-        if (_dayOldest == long.MaxValue)
+        if (++_sinceEviction >= EvictionBatch)
         {
-            _dayOldest = time;
+            _sinceEviction = 0;
+            EvictWindows(time);
         }
-
-        if (_midOldest == long.MaxValue)
-        {
-            _midOldest = time;
-        }
-
-        if (_fastOldest == long.MaxValue)
-        {
-            _fastOldest = time;
-        }
-
-        if (_vwapOldest == long.MaxValue)
-        {
-            _vwapOldest = time;
-        }
-
-        EvictWindows(time);
 
         // 2. ATR candles, 3. whale flow, 4. last values.
         _atr.OnTrade(time, price);
@@ -153,43 +137,38 @@ public sealed class SymbolState
     public bool IsWarm(long nowMs, long warmupMs) =>
         _historyLoaded || (FirstTradeTimeMs is { } first && nowMs - first >= warmupMs);
 
+    /// <summary>
+    /// Evicts every window by <paramref name="now"/>. Trades call it every <see cref="EvictionBatch"/> trades and every
+    /// snapshot calls it first, so what a tick observes is exactly the per-trade eviction of engine.md §2 while the hot
+    /// path runs tight block-wise loops instead of per-trade bookkeeping.
+    /// </summary>
     private void EvictWindows(long now)
     {
-        // Each window caches the time of its oldest trade (long.MaxValue when empty), so the common case
-        // is four comparisons without touching the storage.
         var log = _log;
-        var cutoff = now - _settings.VwapWindowMs;
-        while (_vwapOldest < cutoff)
+        var vwapStart = log.SkipBefore(_vwapStart, now - _settings.VwapWindowMs);
+        if (vwapStart != _vwapStart)
         {
-            var q = Math.Abs(log.SignedQtyAt(_vwapStart));
-            _vwapPq -= log.PriceAt(_vwapStart) * q;
+            var (pq, q) = log.SumPriceQty(_vwapStart, vwapStart);
+            _vwapPq -= pq;
             _vwapQ -= q;
-            _vwapOldest = OldestFrom(++_vwapStart);
-            if (++_vwapEvictions >= _settings.ExactRecomputeEvictions)
+            _vwapEvictions += vwapStart - _vwapStart;
+            _vwapStart = vwapStart;
+            if (_vwapEvictions >= _settings.ExactRecomputeEvictions)
             {
                 RecomputeVwapSums();
             }
         }
 
-        cutoff = now - _settings.FastWindowMs;
-        while (_fastOldest < cutoff)
-        {
-            _fastOldest = OldestFrom(++_fastStart);
-        }
+        _fastStart = log.SkipBefore(_fastStart, now - _settings.FastWindowMs);
+        _midStart = log.SkipBefore(_midStart, now - _settings.MidWindowMs);
 
-        cutoff = now - _settings.MidWindowMs;
-        while (_midOldest < cutoff)
+        var head = log.SkipBefore(log.Head, now - _settings.DayWindowMs);
+        if (head != log.Head)
         {
-            _midOldest = OldestFrom(++_midStart);
-        }
-
-        cutoff = now - _settings.DayWindowMs;
-        while (_dayOldest < cutoff)
-        {
-            _qty.Remove(Math.Abs(log.SignedQtyAt(log.Head)));
-            log.DropHead();
-            _dayOldest = OldestFrom(log.Head);
-            if (++_dayEvictions >= (long)_settings.ExactRecomputeEvictions * 16)
+            log.RemoveQuantities(log.Head, head, _qty);
+            _dayEvictions += head - log.Head;
+            log.DropHeadTo(head);
+            if (_dayEvictions >= (long)_settings.ExactRecomputeEvictions * 16)
             {
                 // Prefix sums feed every CVD; a full pass is O(window), so amortise it over many evictions.
                 _dayEvictions = 0;
@@ -197,8 +176,6 @@ public sealed class SymbolState
             }
         }
     }
-
-    private long OldestFrom(long seq) => seq < _log.End ? _log.TimeAt(seq) : long.MaxValue;
 
     private void RecomputeVwapSums()
     {

@@ -80,16 +80,85 @@ internal sealed class TradeLog
         End = seq + 1;
     }
 
-    /// <summary>Drops the oldest trade; its block is recycled once empty.</summary>
-    public void DropHead()
+    /// <summary>Drops every trade before <paramref name="newHead"/>; emptied blocks are recycled.</summary>
+    public void DropHeadTo(long newHead)
     {
-        Head++;
-        if ((Head & BlockMask) == 0 && Head <= End && _blockCount > 0 && (Head >> BlockShift) > _firstBlock)
+        Head = Math.Min(newHead, End);
+        while (_blockCount > 0 && (Head >> BlockShift) > _firstBlock)
         {
             _spare = _blocks[0];
             Array.Copy(_blocks, 1, _blocks, 0, _blockCount - 1);
             _blocks[--_blockCount] = null!;
             _firstBlock++;
+        }
+    }
+
+    /// <summary>
+    /// First sequence at or after <paramref name="start"/> whose time is ≥ <paramref name="cutoff"/>, scanning forward
+    /// block by block (windows advance a few trades at a time, so a linear scan beats a binary search here).
+    /// </summary>
+    public long SkipBefore(long start, long cutoff)
+    {
+        var seq = start;
+        while (seq < End)
+        {
+            var times = BlockOf(seq).Time;
+            var i = (int)(seq & BlockMask);
+            var stop = (int)Math.Min(BlockSize, i + (End - seq));
+            var j = i;
+            while (j < stop && times[j] < cutoff)
+            {
+                j++;
+            }
+
+            seq += j - i;
+            if (j < stop)
+            {
+                break;
+            }
+        }
+
+        return seq;
+    }
+
+    /// <summary>Σ(price·|qty|) and Σ|qty| over [from, to).</summary>
+    public (double PriceQty, double Qty) SumPriceQty(long from, long to)
+    {
+        double pq = 0, q = 0;
+        for (var seq = from; seq < to;)
+        {
+            var block = BlockOf(seq);
+            var i = (int)(seq & BlockMask);
+            var stop = (int)Math.Min(BlockSize, i + (to - seq));
+            var prices = block.Price;
+            var qtys = block.SignedQty;
+            for (var j = i; j < stop; j++)
+            {
+                var qty = Math.Abs(qtys[j]);
+                pq += prices[j] * qty;
+                q += qty;
+            }
+
+            seq += stop - i;
+        }
+
+        return (pq, q);
+    }
+
+    /// <summary>Removes |qty| of every trade in [from, to) from <paramref name="percentiles"/>.</summary>
+    public void RemoveQuantities(long from, long to, QtyPercentiles percentiles)
+    {
+        for (var seq = from; seq < to;)
+        {
+            var qtys = BlockOf(seq).SignedQty;
+            var i = (int)(seq & BlockMask);
+            var stop = (int)Math.Min(BlockSize, i + (to - seq));
+            for (var j = i; j < stop; j++)
+            {
+                percentiles.Remove(Math.Abs(qtys[j]));
+            }
+
+            seq += stop - i;
         }
     }
 

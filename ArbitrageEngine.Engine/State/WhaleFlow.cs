@@ -9,6 +9,7 @@ internal sealed class WhaleFlow(double minUsd = 100_000, long windowMs = 900_000
 
     public int Count => _entries.Count;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void OnTrade(long timeMs, double price, double qty, bool isBuyerMaker)
     {
         var usd = price * qty;
@@ -17,7 +18,10 @@ internal sealed class WhaleFlow(double minUsd = 100_000, long windowMs = 900_000
             _entries.Enqueue((timeMs, usd, isBuyerMaker));
         }
 
-        Evict(timeMs);
+        if (_entries.Count != 0)
+        {
+            Evict(timeMs);
+        }
     }
 
     public void Evict(long nowMs)

@@ -38,6 +38,7 @@ public sealed class PerfVerb : ICliVerb
         {
             var stream = GoldenStream.Load(golden);
             Print("replay_public_6h_s", EnginePerf.ReplaySeconds(stream, quick ? 3 : 9));
+            Print("replay_public_6h_engine_only_s", EnginePerf.ReplaySeconds(stream, quick ? 3 : 9, writeExpectations: false));
         }
         else
         {
