@@ -1,5 +1,8 @@
 namespace ArbitrageEngine.Engine.Market.Simulated;
 
+/// <summary>Where a stored history of a symbol ended, so a new simulation continues it instead of starting over.</summary>
+public sealed record SimulatedResume(double Price, long LastAggId, long LastTimeMs);
+
 /// <summary>
 /// The deterministic generator behind the simulated source: for a seed and a start time it always yields the
 /// same events. Time only moves when <see cref="AdvanceTo"/> is called (no wall clock inside).
@@ -9,9 +12,11 @@ public sealed class SimulatedMarket
     private const long SliceMs = 100;
     private readonly SymbolSimulator[] _symbols;
 
-    public SimulatedMarket(SimulatedMarketOptions options, IEnumerable<string> symbols, long startMs)
+    public SimulatedMarket(SimulatedMarketOptions options, IEnumerable<string> symbols, long startMs, IReadOnlyDictionary<string, SimulatedResume>? resume = null)
     {
-        _symbols = symbols.Select(s => new SymbolSimulator(options.ProfileFor(s), options.Seed, options.RateMultiplier, startMs)).ToArray();
+        _symbols = symbols
+            .Select(s => new SymbolSimulator(options.ProfileFor(s), options.Seed, options.RateMultiplier, startMs, resume?.GetValueOrDefault(s)))
+            .ToArray();
         NowMs = startMs / SliceMs * SliceMs;
     }
 

@@ -9,6 +9,12 @@ namespace ArbitrageEngine.Engine.Market.Simulated;
 /// </summary>
 public sealed class SimulatedMarketSource(SimulatedMarketOptions options, IReadOnlyList<string> symbols, TimeProvider clock) : IMarketSource
 {
+    /// <summary>
+    /// Set by the host before <see cref="RunAsync"/> when stored history exists: the simulation then continues each
+    /// symbol from its last stored trade and only backfills the time since then (at most BackfillHours).
+    /// </summary>
+    public IReadOnlyDictionary<string, SimulatedResume>? Resume { get; set; }
+
     public string Name => "simulated";
 
     public IReadOnlyList<string> Symbols { get; } = symbols;
@@ -23,7 +29,13 @@ public sealed class SimulatedMarketSource(SimulatedMarketOptions options, IReadO
         var status = Status.Stream("simulated");
         status.State = StreamState.Connecting;
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var market = Market = new SimulatedMarket(options, Symbols, now - (long)(options.BackfillHours * 3_600_000));
+        var start = now - (long)(options.BackfillHours * 3_600_000);
+        if (Resume is { Count: > 0 } resume)
+        {
+            start = Math.Max(start, resume.Values.Max(r => r.LastTimeMs) + 1);
+        }
+
+        var market = Market = new SimulatedMarket(options, Symbols, Math.Min(start, now), Resume);
         var buffer = new List<MarketEvent>(4096);
 
         // Backfill in one-minute chunks, as fast as the consumer takes them.

@@ -45,8 +45,9 @@ internal sealed class SymbolSimulator
     private double _fundingRate = 0.0001;
     private double _coinbasePremium;
     private long[] _times = new long[64];
+    private readonly LiquidationWindow _liquidations = new();
 
-    public SymbolSimulator(SimulatedSymbolProfile profile, ulong seed, double rateMultiplier, long startMs)
+    public SymbolSimulator(SimulatedSymbolProfile profile, ulong seed, double rateMultiplier, long startMs, SimulatedResume? resume = null)
     {
         _p = profile;
         _rateMultiplier = rateMultiplier;
@@ -62,6 +63,14 @@ internal sealed class SymbolSimulator
         _openInterest = profile.OpenInterestUsd;
         _aggId = 1_000_000_000 + (long)(_rng.NextDouble() * 1_000_000);
         _lastTradeMs = startMs;
+        if (resume is not null)
+        {
+            // Continue a stored history: same price level, ids after the last stored one, never back in time.
+            _logPrice = Math.Log(resume.Price);
+            _priceAtLastSecond = resume.Price;
+            _aggId = resume.LastAggId;
+            _lastTradeMs = Math.Max(startMs, resume.LastTimeMs);
+        }
         _nextFundingTime = ((startMs / 28_800_000) + 1) * 28_800_000;
     }
 
@@ -228,7 +237,17 @@ internal sealed class SymbolSimulator
                 var longsLiquidated = _lastSecondReturn < 0 || (_lastSecondReturn == 0 && _rng.Chance(0.5));
                 var usd = 2_000 * Math.Pow(Math.Max(_rng.NextDouble(), 1e-6), -0.7);
                 var qty = Math.Max(_p.LotSize, Math.Round(usd / price / _p.LotSize) * _p.LotSize);
-                output.Add(MarketEvent.ForLiquidation(new Liquidation(_p.Symbol, time, longsLiquidated, Round(price), qty)));
+                var liquidation = new Liquidation(_p.Symbol, time, longsLiquidated, Round(price), qty);
+                output.Add(MarketEvent.ForLiquidation(liquidation));
+                var (longs, shorts) = _liquidations.Add(liquidation);
+                output.Add(longs);
+                output.Add(shorts);
+            }
+            else if (_liquidations.OldestMs <= time - 300_000)
+            {
+                var (longs, shorts) = _liquidations.Evict(_p.Symbol, time);
+                output.Add(longs);
+                output.Add(shorts);
             }
         }
 

@@ -1,0 +1,128 @@
+using System.Globalization;
+using ArbitrageEngine.Engine.Market;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ArbitrageEngine.Engine.Persistence.Market;
+
+/// <summary>
+/// Stores the non-trade market data: feature readings (<c>market_indicators</c>), liquidations and funding
+/// snapshots, each batch by binary COPY. Also reads them back for replays and the 5-minute liquidation sums.
+/// </summary>
+public sealed class MarketDataStore(NpgsqlDataSource dataSource)
+{
+    public async Task WriteAsync(IReadOnlyList<MarketEvent> events, CancellationToken cancellationToken = default)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (events.Any(e => e.Kind == MarketEventKind.Feature))
+        {
+            await using var importer = await conn.BeginBinaryImportAsync(
+                "COPY market_indicators (symbol, indicator_type, timestamp_ms, value) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+            foreach (var e in events)
+            {
+                if (e.Kind != MarketEventKind.Feature)
+                {
+                    continue;
+                }
+
+                importer.StartRow();
+                importer.Write(e.Symbol, NpgsqlDbType.Text);
+                importer.Write(e.Feature.Name(), NpgsqlDbType.Text);
+                importer.Write(e.TimeMs, NpgsqlDbType.Bigint);
+                importer.Write(FormattableString.Invariant($"{{\"value\": {(e.Value is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : "null")}}}"), NpgsqlDbType.Jsonb);
+            }
+
+            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (events.Any(e => e.Kind == MarketEventKind.Liquidation))
+        {
+            await using var importer = await conn.BeginBinaryImportAsync(
+                "COPY liquidations (symbol, time_ms, side, price, qty, usd) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+            foreach (var e in events)
+            {
+                if (e.Kind != MarketEventKind.Liquidation)
+                {
+                    continue;
+                }
+
+                var l = e.Liquidation;
+                importer.StartRow();
+                importer.Write(l.Symbol, NpgsqlDbType.Text);
+                importer.Write(l.TimeMs, NpgsqlDbType.Bigint);
+                importer.Write(l.IsSell ? "SELL" : "BUY", NpgsqlDbType.Text);
+                importer.Write(l.Price, NpgsqlDbType.Double);
+                importer.Write(l.Qty, NpgsqlDbType.Double);
+                importer.Write(l.Usd, NpgsqlDbType.Double);
+            }
+
+            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (events.Any(e => e.Kind == MarketEventKind.Funding))
+        {
+            await using var importer = await conn.BeginBinaryImportAsync(
+                "COPY funding_snapshots (symbol, ts, mark_price, index_price, funding_rate, next_funding_time) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+            foreach (var e in events)
+            {
+                if (e.Kind != MarketEventKind.Funding)
+                {
+                    continue;
+                }
+
+                var f = e.Funding;
+                importer.StartRow();
+                importer.Write(f.Symbol, NpgsqlDbType.Text);
+                importer.Write(f.TimeMs, NpgsqlDbType.Bigint);
+                importer.Write(f.MarkPrice, NpgsqlDbType.Double);
+                importer.Write(f.IndexPrice, NpgsqlDbType.Double);
+                importer.Write(f.FundingRate, NpgsqlDbType.Double);
+                importer.Write(f.NextFundingTimeMs, NpgsqlDbType.Bigint);
+            }
+
+            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Feature readings of <paramref name="symbol"/> in [fromMs, toMs), oldest first, for replays.</summary>
+    public async Task<IReadOnlyList<MarketEvent>> ReadFeaturesAsync(string symbol, long fromMs, long toMs, CancellationToken cancellationToken = default)
+    {
+        var result = new List<MarketEvent>();
+        await using var cmd = dataSource.CreateCommand(
+            "SELECT indicator_type, timestamp_ms, (value->>'value')::double precision FROM market_indicators WHERE symbol = $1 AND timestamp_ms >= $2 AND timestamp_ms < $3 ORDER BY timestamp_ms, id");
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = symbol });
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = fromMs });
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = toMs });
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (FeatureKeys.TryParse(reader.GetString(0), out var key))
+            {
+                result.Add(MarketEvent.ForFeature(symbol, key, reader.IsDBNull(2) ? null : reader.GetDouble(2), reader.GetInt64(1)));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Liquidated USD of longs and shorts of <paramref name="symbol"/> in the 5 minutes before <paramref name="nowMs"/>.</summary>
+    public async Task<(double LongUsd, double ShortUsd)> LiquidationSumsAsync(string symbol, long nowMs, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            "SELECT coalesce(sum(usd) FILTER (WHERE side = 'SELL'), 0), coalesce(sum(usd) FILTER (WHERE side = 'BUY'), 0) FROM liquidations WHERE symbol = $1 AND time_ms > $2 AND time_ms <= $3");
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = symbol });
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = nowMs - 300_000 });
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = nowMs });
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return (reader.GetDouble(0), reader.GetDouble(1));
+    }
+}
