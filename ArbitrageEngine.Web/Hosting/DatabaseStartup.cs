@@ -29,7 +29,7 @@ public sealed partial class DatabaseStartup(
                 var options = localOptions.Value;
                 var resolved = new LocalPostgresOptions
                 {
-                    DataDirectory = Path.GetFullPath(options.DataDirectory, environment.ContentRootPath),
+                    DataDirectory = Path.GetFullPath(options.DataDirectory, ProjectRoot(environment.ContentRootPath)),
                     Port = options.Port,
                     BinDirectory = options.BinDirectory,
                     Database = options.Database,
@@ -63,6 +63,20 @@ public sealed partial class DatabaseStartup(
         {
             await local.StopAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>Relative data paths are relative to the repository (the folder holding ArbitrageEngine.sln), else the content root.</summary>
+    internal static string ProjectRoot(string contentRoot)
+    {
+        for (var dir = new DirectoryInfo(contentRoot); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ArbitrageEngine.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return contentRoot;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Using the configured database (ConnectionStrings:Default); no local PostgreSQL is started")]

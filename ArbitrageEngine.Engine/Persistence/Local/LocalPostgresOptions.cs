@@ -7,7 +7,7 @@ public sealed class LocalPostgresOptions
 {
     public const string SectionName = "LocalPostgres";
 
-    /// <summary>Cluster data directory; relative paths are resolved against the content root.</summary>
+    /// <summary>Cluster data directory; a relative path is resolved against the repository root (the folder holding ArbitrageEngine.sln).</summary>
     [Required]
     public string DataDirectory { get; set; } = ".data/pg";
 
