@@ -23,6 +23,8 @@ public sealed class StrategyRowConfiguration : IEntityTypeConfiguration<Strategy
         builder.Property(x => x.Status).HasMaxLength(16).HasDefaultValue("running");
         builder.Property(x => x.CvdFastWindow).HasMaxLength(8);
         builder.Property(x => x.CvdSlowWindow).HasMaxLength(8);
+        builder.Property(x => x.Tp1Ratio).HasColumnName("tp1_ratio");
+        builder.Property(x => x.Tp2Ratio).HasColumnName("tp2_ratio");
         builder.Property(x => x.InitialBalance).HasColumnType("numeric(20,8)");
         builder.Property(x => x.CurrentBalance).HasColumnType("numeric(20,8)");
         builder.Property(x => x.Options).HasColumnType("jsonb").HasDefaultValueSql("'{}'::jsonb");

@@ -449,11 +449,11 @@ namespace ArbitrageEngine.Engine.Persistence.Migrations
 
                     b.Property<double>("Tp1Ratio")
                         .HasColumnType("double precision")
-                        .HasColumnName("tp1ratio");
+                        .HasColumnName("tp1_ratio");
 
                     b.Property<double>("Tp2Ratio")
                         .HasColumnType("double precision")
-                        .HasColumnName("tp2ratio");
+                        .HasColumnName("tp2_ratio");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")

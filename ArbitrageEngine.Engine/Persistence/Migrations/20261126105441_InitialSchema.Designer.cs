@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace ArbitrageEngine.Engine.Persistence.Migrations
 {
     [DbContext(typeof(ArbitrageDbContext))]
-    [Migration("20261126104137_InitialSchema")]
+    [Migration("20261126105441_InitialSchema")]
     partial class InitialSchema
     {
         /// <inheritdoc />
@@ -452,11 +452,11 @@ namespace ArbitrageEngine.Engine.Persistence.Migrations
 
                     b.Property<double>("Tp1Ratio")
                         .HasColumnType("double precision")
-                        .HasColumnName("tp1ratio");
+                        .HasColumnName("tp1_ratio");
 
                     b.Property<double>("Tp2Ratio")
                         .HasColumnType("double precision")
-                        .HasColumnName("tp2ratio");
+                        .HasColumnName("tp2_ratio");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
