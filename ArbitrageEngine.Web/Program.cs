@@ -1,5 +1,5 @@
 using ArbitrageEngine.Web.Cli;
-using ArbitrageEngine.Web.Components;
+using ArbitrageEngine.Web.Extensions;
 
 if (await CliHost.TryRunAsync(args) is { } exitCode)
 {
@@ -7,17 +7,14 @@ if (await CliHost.TryRunAsync(args) is { } exitCode)
 }
 
 var builder = WebApplication.CreateBuilder(args);
-
-builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
+builder.AddPersistence();
+builder.AddAccounts();
+builder.AddWebUi();
 
 var app = builder.Build();
-
-app.UseExceptionHandler("/Error", createScopeForErrors: true);
-app.UseAntiforgery();
-app.MapStaticAssets();
-app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
-
+app.UseWebUi();
 await app.RunAsync();
 return 0;
+
+/// <summary>Entry point; public so tests can start the app with WebApplicationFactory.</summary>
+public partial class Program;

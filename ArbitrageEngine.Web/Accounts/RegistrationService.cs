@@ -1,0 +1,137 @@
+using System.ComponentModel.DataAnnotations;
+using ArbitrageEngine.Engine.Persistence;
+using ArbitrageEngine.Engine.Persistence.Entities;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace ArbitrageEngine.Web.Accounts;
+
+public sealed class RegisterRequest
+{
+    [Required(ErrorMessage = "User name is required.")]
+    [StringLength(32, MinimumLength = 3, ErrorMessage = "User name must be 3 to 32 characters.")]
+    [RegularExpression("^[A-Za-z0-9_.-]+$", ErrorMessage = "User name may contain only letters, digits, '_', '.' and '-'.")]
+    public string UserName { get; set; } = "";
+
+    [EmailAddress(ErrorMessage = "Not a valid e-mail address.")]
+    [StringLength(256)]
+    public string? Email { get; set; }
+
+    [Required(ErrorMessage = "Password is required.")]
+    [StringLength(128, MinimumLength = 8, ErrorMessage = "Password must be 8 to 128 characters.")]
+    public string Password { get; set; } = "";
+
+    [Required(ErrorMessage = "Please repeat the password.")]
+    [Compare(nameof(Password), ErrorMessage = "The passwords do not match.")]
+    public string ConfirmPassword { get; set; } = "";
+
+    [Required(ErrorMessage = "An invite code is required.")]
+    [StringLength(64)]
+    public string InviteCode { get; set; } = "";
+}
+
+/// <summary>
+/// Registration with an invite code. The code's use is consumed by one conditional UPDATE in the same transaction
+/// as the user creation: of concurrent registrations racing for the last use, exactly one succeeds.
+/// </summary>
+public sealed class RegistrationService(ArbitrageDbContext db, UserManager<AppUser> userManager, AuditLog audit, InviteService invites)
+{
+    private const string ConsumeSql = """
+        UPDATE invite_codes SET uses = uses + 1
+        WHERE code = @code AND active AND uses < max_uses AND (expires_at IS NULL OR expires_at > now())
+        RETURNING id
+        """;
+
+    public async Task<OperationResult<AppUser>> RegisterAsync(RegisterRequest request, string? ip, CancellationToken cancellationToken = default)
+    {
+        var validation = OperationResult.Validate(request);
+        if (!validation.Succeeded)
+        {
+            return validation;
+        }
+
+        var code = InviteService.Normalize(request.InviteCode);
+        var email = string.IsNullOrWhiteSpace(request.Email) ? null : request.Email.Trim();
+        var userName = request.UserName.Trim();
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var inviteId = await ConsumeAsync(code, transaction, cancellationToken);
+        if (inviteId is null)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            var status = await invites.CheckAsync(code, cancellationToken);
+            return OperationResult.Fail(nameof(RegisterRequest.InviteCode), status switch
+            {
+                null => "This invite code does not exist.",
+                InviteStatus.Disabled => "This invite code has been disabled.",
+                InviteStatus.Expired => "This invite code has expired.",
+                _ => "This invite code has no uses left.",
+            });
+        }
+
+        var user = new AppUser { UserName = userName, Email = email, CreatedAt = DateTimeOffset.UtcNow };
+        IdentityResult created;
+        try
+        {
+            created = await userManager.CreateAsync(user, request.Password);
+        }
+        catch (DbUpdateException)
+        {
+            created = IdentityResult.Failed(new IdentityError { Code = "DuplicateUserName", Description = $"User name '{userName}' is already taken." });
+        }
+
+        if (!created.Succeeded)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            return MapIdentityErrors(created);
+        }
+
+        var roleResult = await userManager.AddToRoleAsync(user, Roles.User);
+        if (!roleResult.Succeeded)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            return MapIdentityErrors(roleResult);
+        }
+
+        db.InviteCodeUses.Add(new InviteCodeUse { InviteCodeId = inviteId.Value, UserId = user.Id, UserName = userName, Ip = ip });
+        audit.Add(new AuditActor(userName, user.Id, ip), "user.register", "user", user.Id, null, new { user_name = userName, email, invite_code = code });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new OperationResult<AppUser>(user, OperationResult.Ok);
+    }
+
+    private async Task<Guid?> ConsumeAsync(string code, IDbContextTransaction transaction, CancellationToken cancellationToken)
+    {
+        var connection = db.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction.GetDbTransaction();
+        command.CommandText = ConsumeSql;
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "code";
+        parameter.Value = code;
+        command.Parameters.Add(parameter);
+        var result = await command.ExecuteScalarAsync(cancellationToken);
+        return result is Guid id ? id : null;
+    }
+
+    private static OperationResult MapIdentityErrors(IdentityResult result)
+    {
+        var errors = new Dictionary<string, string>();
+        foreach (var error in result.Errors)
+        {
+            var field = error.Code switch
+            {
+                var c when c.StartsWith("Password", StringComparison.Ordinal) => nameof(RegisterRequest.Password),
+                var c when c.Contains("UserName", StringComparison.Ordinal) => nameof(RegisterRequest.UserName),
+                var c when c.Contains("Email", StringComparison.Ordinal) => nameof(RegisterRequest.Email),
+                _ => "",
+            };
+            errors[field] = errors.TryGetValue(field, out var existing) ? existing + " " + error.Description : error.Description;
+        }
+
+        return new OperationResult(errors);
+    }
+}
