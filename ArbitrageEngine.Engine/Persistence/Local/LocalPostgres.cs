@@ -28,6 +28,9 @@ public sealed partial class LocalPostgres(LocalPostgresOptions options, ILogger<
 
     public bool IsRunning => ConnectionString is not null;
 
+    /// <summary>True when StartAsync found the cluster already running (e.g. the web app's) instead of starting it.</summary>
+    public bool Adopted { get; private set; }
+
     private static bool IsRoot => Environment.UserName == "root";
 
     private string PasswordFile => DataDirectory.TrimEnd('/') + ".password";
@@ -70,6 +73,7 @@ public sealed partial class LocalPostgres(LocalPostgresOptions options, ILogger<
         {
             Port = runningPort;
             startedByUs = true;
+            Adopted = true;
             LogReusing(logger, DataDirectory, Port);
         }
         else
