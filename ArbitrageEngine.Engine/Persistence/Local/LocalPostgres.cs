@@ -80,7 +80,7 @@ public sealed partial class LocalPostgres(LocalPostgresOptions options, ILogger<
         {
             Port = ChoosePort(options.Port);
             var socketDir = DataDirectory;
-            var serverOptions = $"-c listen_addresses=127.0.0.1 -c port={Port} -c unix_socket_directories='{socketDir}' -c max_connections=200";
+            var serverOptions = $"-c listen_addresses=127.0.0.1 -c port={Port} -c unix_socket_directories='{socketDir}' -c max_connections=200 -c max_wal_size=4GB -c shared_buffers=256MB";
             await RunAsync(Path.Combine(bin, "pg_ctl"),
                 ["start", "-w", "-t", options.TimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "-D", DataDirectory, "-l", LogFile, "-o", serverOptions],
                 asPostgres: true, cancellationToken);

@@ -9,9 +9,10 @@ namespace ArbitrageEngine.Engine.Persistence.Market;
 public readonly record struct WriteOutcome(int Inserted, int Duplicates);
 
 /// <summary>
-/// Bulk access to the partitioned <c>agg_trades</c> table: idempotent batch writes by binary COPY into a session
-/// staging table merged with ON CONFLICT DO NOTHING (WS/REST overlaps and re-imports never duplicate),
-/// monthly partitions created ahead, and fast ordered reads by binary COPY for warm-up and replay.
+/// Bulk access to the partitioned <c>agg_trades</c> table. Writes are idempotent: a batch whose agg_id range is
+/// still free goes straight in by binary COPY; anything that may overlap (WS/REST overlaps, re-imports) is
+/// COPYed into a session staging table and merged with ON CONFLICT DO NOTHING. Monthly partitions are created
+/// ahead; reads stream rows in agg_id order for warm-up and replay.
 /// </summary>
 public sealed class AggTradeStore(NpgsqlDataSource dataSource)
 {
@@ -44,7 +45,7 @@ public sealed class AggTradeStore(NpgsqlDataSource dataSource)
         }
     }
 
-    /// <summary>Writes a batch idempotently and advances <c>agg_trades_meta</c>, all in one transaction.</summary>
+    /// <summary>Writes a batch idempotently and advances <c>agg_trades_meta</c>, in one transaction.</summary>
     public async Task<WriteOutcome> WriteAsync(IReadOnlyList<SymbolTrade> batch, CancellationToken cancellationToken = default)
     {
         if (batch.Count == 0)
@@ -60,85 +61,193 @@ public sealed class AggTradeStore(NpgsqlDataSource dataSource)
         }
 
         await EnsurePartitionsAsync(min, max, cancellationToken).ConfigureAwait(false);
-
         await using var conn = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var create = new NpgsqlCommand(
-            "CREATE TEMP TABLE IF NOT EXISTS agg_trades_stage (symbol text, agg_id bigint, time_ms bigint, price double precision, qty double precision, is_buyer_maker boolean) ON COMMIT DELETE ROWS",
-            conn, tx))
+        if (IsStrictlyIncreasingPerSymbol(batch))
         {
-            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await using (var importer = await conn.BeginBinaryImportAsync(
-            "COPY agg_trades_stage (symbol, agg_id, time_ms, price, qty, is_buyer_maker) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
-        {
-            // Synchronous writes into the importer's buffer: per-value async calls cost more than the I/O they avoid.
-            foreach (var (symbol, t) in batch)
+            try
             {
-                importer.StartRow();
-                importer.Write(symbol, NpgsqlDbType.Text);
-                importer.Write(t.AggId, NpgsqlDbType.Bigint);
-                importer.Write(t.TimeMs, NpgsqlDbType.Bigint);
-                importer.Write(t.Price, NpgsqlDbType.Double);
-                importer.Write(t.Qty, NpgsqlDbType.Double);
-                importer.Write(t.IsBuyerMaker, NpgsqlDbType.Boolean);
+                if (await TryCopyDirectAsync(conn, batch, cancellationToken).ConfigureAwait(false))
+                {
+                    return new WriteOutcome(batch.Count, 0);
+                }
             }
-
-            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                // A concurrent writer stored part of the range first: the merge below skips what exists.
+            }
         }
+
+        return await MergeAsync(conn, batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Fast path: when no stored row of the batch's symbols lies in its agg_id range (a primary-key probe),
+    /// COPY straight into the partitioned table.
+    /// </summary>
+    private static async Task<bool> TryCopyDirectAsync(NpgsqlConnection conn, IReadOnlyList<SymbolTrade> batch, CancellationToken cancellationToken)
+    {
+        await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var group in batch.GroupBy(t => t.Symbol))
+        {
+            await using var probe = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM agg_trades WHERE symbol = $1 AND agg_id BETWEEN $2 AND $3)", conn, tx);
+            probe.Parameters.Add(new NpgsqlParameter<string> { TypedValue = group.Key });
+            probe.Parameters.Add(new NpgsqlParameter<long> { TypedValue = group.Min(t => t.Trade.AggId) });
+            probe.Parameters.Add(new NpgsqlParameter<long> { TypedValue = group.Max(t => t.Trade.AggId) });
+            if (await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
+            {
+                return false;
+            }
+        }
+
+        await ExecuteAsync(conn, tx, SyncCommitOff, cancellationToken).ConfigureAwait(false);
+        await CopyRowsAsync(conn, "agg_trades", batch, cancellationToken).ConfigureAwait(false);
+        await UpdateMetaAsync(conn, tx, batch, cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>General path: COPY into a session staging table, then merge with ON CONFLICT DO NOTHING.</summary>
+    private static async Task<WriteOutcome> MergeAsync(NpgsqlConnection conn, IReadOnlyList<SymbolTrade> batch, CancellationToken cancellationToken)
+    {
+        await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(conn, tx, SyncCommitOff, cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(conn, tx,
+            "CREATE TEMP TABLE IF NOT EXISTS agg_trades_stage (symbol text, agg_id bigint, time_ms bigint, price double precision, qty double precision, is_buyer_maker boolean) ON COMMIT DELETE ROWS",
+            cancellationToken).ConfigureAwait(false);
+        await CopyRowsAsync(conn, "agg_trades_stage", batch, cancellationToken).ConfigureAwait(false);
 
         int inserted;
-        await using (var merge = new NpgsqlCommand(
-            """
-            WITH ins AS (
-                INSERT INTO agg_trades (symbol, agg_id, time_ms, price, qty, is_buyer_maker)
-                SELECT DISTINCT ON (symbol, agg_id, time_ms) symbol, agg_id, time_ms, price, qty, is_buyer_maker FROM agg_trades_stage
-                ON CONFLICT DO NOTHING
-                RETURNING 1)
-            SELECT count(*) FROM ins
-            """, conn, tx))
+        await using (var merge = new NpgsqlCommand(MergeSql, conn, tx))
         {
             inserted = Convert.ToInt32(await merge.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        await using (var meta = new NpgsqlCommand(
-            """
-            INSERT INTO agg_trades_meta (symbol, last_agg_id, last_time_ms, updated_at)
-            SELECT symbol, max(agg_id), max(time_ms), now() FROM agg_trades_stage GROUP BY symbol
-            ON CONFLICT (symbol) DO UPDATE SET
-                last_agg_id = GREATEST(agg_trades_meta.last_agg_id, excluded.last_agg_id),
-                last_time_ms = GREATEST(agg_trades_meta.last_time_ms, excluded.last_time_ms),
-                updated_at = now()
-            """, conn, tx))
-        {
-            await meta.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        await UpdateMetaAsync(conn, tx, batch, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new WriteOutcome(inserted, batch.Count - inserted);
+    }
+
+    /// <summary>Trades can always be fetched again (gap fill, import): do not wait for the WAL flush of each batch.</summary>
+    private const string SyncCommitOff = "SET LOCAL synchronous_commit = off";
+
+    private const string MergeSql = """
+        WITH ins AS (
+            INSERT INTO agg_trades (symbol, agg_id, time_ms, price, qty, is_buyer_maker)
+            SELECT DISTINCT ON (symbol, agg_id, time_ms) symbol, agg_id, time_ms, price, qty, is_buyer_maker FROM agg_trades_stage
+            ON CONFLICT DO NOTHING
+            RETURNING 1)
+        SELECT count(*) FROM ins
+        """;
+
+    private const string MetaSql = """
+        INSERT INTO agg_trades_meta (symbol, last_agg_id, last_time_ms, updated_at) VALUES ($1, $2, $3, now())
+        ON CONFLICT (symbol) DO UPDATE SET
+            last_agg_id = GREATEST(agg_trades_meta.last_agg_id, excluded.last_agg_id),
+            last_time_ms = GREATEST(agg_trades_meta.last_time_ms, excluded.last_time_ms),
+            updated_at = now()
+        """;
+
+    private static async Task ExecuteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool IsStrictlyIncreasingPerSymbol(IReadOnlyList<SymbolTrade> batch)
+    {
+        var last = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (symbol, trade) in batch)
+        {
+            if (last.TryGetValue(symbol, out var previous) && trade.AggId <= previous)
+            {
+                return false;
+            }
+
+            last[symbol] = trade.AggId;
+        }
+
+        return true;
+    }
+
+    private static async Task CopyRowsAsync(NpgsqlConnection conn, string table, IReadOnlyList<SymbolTrade> batch, CancellationToken cancellationToken)
+    {
+        await using var importer = await conn.BeginBinaryImportAsync(
+            $"COPY {table} (symbol, agg_id, time_ms, price, qty, is_buyer_maker) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+
+        // Synchronous writes into the importer's buffer: per-value async calls cost more than the I/O they avoid.
+        foreach (var (symbol, t) in batch)
+        {
+            importer.StartRow();
+            importer.Write(symbol, NpgsqlDbType.Text);
+            importer.Write(t.AggId, NpgsqlDbType.Bigint);
+            importer.Write(t.TimeMs, NpgsqlDbType.Bigint);
+            importer.Write(t.Price, NpgsqlDbType.Double);
+            importer.Write(t.Qty, NpgsqlDbType.Double);
+            importer.Write(t.IsBuyerMaker, NpgsqlDbType.Boolean);
+        }
+
+        await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task UpdateMetaAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<SymbolTrade> batch, CancellationToken cancellationToken)
+    {
+        foreach (var group in batch.GroupBy(t => t.Symbol))
+        {
+            await using var meta = new NpgsqlCommand(MetaSql, conn, tx);
+            meta.Parameters.Add(new NpgsqlParameter<string> { TypedValue = group.Key });
+            meta.Parameters.Add(new NpgsqlParameter<long> { TypedValue = group.Max(t => t.Trade.AggId) });
+            meta.Parameters.Add(new NpgsqlParameter<long> { TypedValue = group.Max(t => t.Trade.TimeMs) });
+            await meta.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Streams the stored trades of <paramref name="symbol"/> with time in [fromMs, toMs) in agg_id order.</summary>
     public async Task<long> ReadAsync(string symbol, long fromMs, long toMs, Action<AggTrade> visit, CancellationToken cancellationToken = default)
     {
-        await using var conn = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var sql = $"COPY (SELECT agg_id, time_ms, price, qty, is_buyer_maker FROM agg_trades WHERE symbol = '{Escape(symbol)}' AND time_ms >= {fromMs} AND time_ms < {toMs} ORDER BY agg_id) TO STDOUT (FORMAT BINARY)";
-        await using var reader = await conn.BeginBinaryExportAsync(sql, cancellationToken).ConfigureAwait(false);
+        await using var cmd = DataSource.CreateCommand(
+            "SELECT agg_id, time_ms, price, qty, is_buyer_maker FROM agg_trades WHERE symbol = $1 AND time_ms >= $2 AND time_ms < $3 ORDER BY agg_id");
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = symbol });
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = fromMs });
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = toMs });
+        await using var reader = await cmd.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
         long count = 0;
-        while (reader.StartRow() != -1)
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var aggId = reader.Read<long>();
-            var time = reader.Read<long>();
-            var price = reader.Read<double>();
-            var qty = reader.Read<double>();
-            var maker = reader.Read<bool>();
-            visit(new AggTrade(aggId, time, price, qty, maker));
+            visit(new AggTrade(reader.GetInt64(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetBoolean(4)));
             count++;
         }
 
         return count;
+    }
+
+    /// <summary>Reads the stored trades of <paramref name="symbol"/> with time in [fromMs, toMs) into memory, in agg_id order.</summary>
+    public async Task<List<AggTrade>> ReadAllAsync(string symbol, long fromMs, long toMs, CancellationToken cancellationToken = default)
+    {
+        var list = new List<AggTrade>();
+        await ReadAsync(symbol, fromMs, toMs, list.Add, cancellationToken).ConfigureAwait(false);
+        return list;
+    }
+
+    /// <summary>Time of the oldest stored trade of <paramref name="symbol"/>, or null without any.</summary>
+    public async Task<long?> EarliestTimeAsync(string symbol, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = DataSource.CreateCommand("SELECT min(time_ms) FROM agg_trades WHERE symbol = $1");
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = symbol });
+        return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long t ? t : null;
+    }
+
+    /// <summary>Last stored trade of every symbol (agg_trades_meta), for resuming a source after a restart.</summary>
+    public async Task<IReadOnlyDictionary<string, (long LastAggId, long LastTimeMs)>> LastTradesAsync(CancellationToken cancellationToken = default)
+    {
+        var result = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+        await using var cmd = DataSource.CreateCommand("SELECT symbol, last_agg_id, last_time_ms FROM agg_trades_meta");
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result[reader.GetString(0)] = (reader.GetInt64(1), reader.GetInt64(2));
+        }
+
+        return result;
     }
 
     /// <summary>Number of stored trades of <paramref name="symbol"/> with agg_id in [fromId, toId].</summary>
@@ -150,8 +259,4 @@ public sealed class AggTradeStore(NpgsqlDataSource dataSource)
         cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = toId });
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
     }
-
-    /// <summary>Symbol names are configuration (upper-case letters and digits); COPY cannot take parameters.</summary>
-    private static string Escape(string symbol) =>
-        symbol.All(char.IsAsciiLetterOrDigit) ? symbol : throw new ArgumentException($"invalid symbol '{symbol}'", nameof(symbol));
 }

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Globalization;
+using ArbitrageEngine.Engine.Engine;
+using ArbitrageEngine.Engine.Market;
+using ArbitrageEngine.Engine.Performance;
+using ArbitrageEngine.Engine.Persistence;
+using ArbitrageEngine.Engine.Persistence.Local;
+using ArbitrageEngine.Engine.Persistence.Market;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace ArbitrageEngine.Benchmarks.Storage;
+
+/// <summary>
+/// Storage figures on a throwaway local PostgreSQL cluster (issue: market data):
+/// COPY ingest into the partitioned agg_trades (import batches and live 1,000-row batches), and the warm-up
+/// load of 24 h × 4 symbols into the engine. Prints name=value lines.
+/// Run: dotnet run -c Release --project ArbitrageEngine.Benchmarks -- storage [--trades-per-symbol N]
+/// </summary>
+public static class StorageLoad
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var perSymbol = args.SkipWhile(a => a != "--trades-per-symbol").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(1_500_000);
+        var root = Path.Combine(Path.GetTempPath(), $"ae-storage-bench-{Guid.NewGuid():N}");
+        await using var pg = new LocalPostgres(new LocalPostgresOptions { DataDirectory = Path.Combine(root, "pg"), Port = 0, Database = "bench" });
+        try
+        {
+            var cs = await pg.StartAsync();
+            var builder = new DbContextOptionsBuilder<ArbitrageDbContext>();
+            ArbitrageDbContext.Configure(builder, cs);
+            await using (var db = new ArbitrageDbContext(builder.Options))
+            {
+                await db.Database.MigrateAsync();
+            }
+
+            await using var dataSource = NpgsqlDataSource.Create(cs);
+            var store = new AggTradeStore(dataSource);
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000 * 1000;
+            var start = now - EnginePerf.DayMs;
+
+            // 1) Import-sized batches (50,000 rows), all four symbols, a full day each.
+            long written = 0;
+            var sw = Stopwatch.StartNew();
+            foreach (var symbol in EnginePerf.Symbols)
+            {
+                var flow = EnginePerf.Flow(symbol, start, perSymbol);
+                var batch = new List<SymbolTrade>(50_000);
+                for (var i = 0; i < perSymbol; i++)
+                {
+                    var t = flow.Next();
+                    if (t.TimeMs > now)
+                    {
+                        break;
+                    }
+
+                    batch.Add(new SymbolTrade(symbol, t));
+                    if (batch.Count == 50_000)
+                    {
+                        written += (await store.WriteAsync(batch)).Inserted;
+                        batch.Clear();
+                    }
+                }
+
+                written += (await store.WriteAsync(batch)).Inserted;
+            }
+
+            Print("copy_ingest_trades", written);
+            Print("copy_ingest_per_s", written / sw.Elapsed.TotalSeconds);
+
+            // 2) Live-sized batches (1,000 rows) for 200,000 more trades.
+            var live = EnginePerf.Flow("BTCUSDT", now + 1, perSymbol);
+            sw.Restart();
+            long liveWritten = 0;
+            for (var b = 0; b < 200; b++)
+            {
+                var batch = new List<SymbolTrade>(1_000);
+                for (var i = 0; i < 1_000; i++)
+                {
+                    var t = live.Next();
+                    batch.Add(new SymbolTrade("BTCUSDT", t with { AggId = t.AggId + 100_000_000 }));
+                }
+
+                liveWritten += (await store.WriteAsync(batch)).Inserted;
+            }
+
+            Print("copy_ingest_live_batches_per_s", liveWritten / sw.Elapsed.TotalSeconds);
+
+            // 3) Warm-up: last 24 h of every symbol into a fresh engine.
+            var engine = new SignalEngine(new EngineSettings { Symbols = EnginePerf.Symbols }, new PaperSettings());
+            sw.Restart();
+            var results = await EngineWarmup.LoadAsync(engine, store, now, CancellationToken.None);
+            Print("warmup_seconds", sw.Elapsed.TotalSeconds);
+            Print("warmup_trades", results.Sum(r => r.Trades));
+            Print("warmup_trades_per_s", results.Sum(r => r.Trades) / sw.Elapsed.TotalSeconds);
+            return 0;
+        }
+        finally
+        {
+            await pg.StopAsync();
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
+    private static void Print(string name, double value) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}={value:0.###}"));
+}
