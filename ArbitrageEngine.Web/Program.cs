@@ -9,6 +9,7 @@ if (await CliHost.TryRunAsync(args) is { } exitCode)
 var builder = WebApplication.CreateBuilder(args);
 builder.AddPersistence();
 builder.AddAccounts();
+builder.AddMarketPipeline();
 builder.AddWebUi();
 
 var app = builder.Build();

@@ -250,6 +250,18 @@ public sealed class AggTradeStore(NpgsqlDataSource dataSource)
         return result;
     }
 
+    /// <summary>The newest stored trade of <paramref name="symbol"/>, or null without any.</summary>
+    public async Task<AggTrade?> LastTradeAsync(string symbol, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = DataSource.CreateCommand(
+            "SELECT agg_id, time_ms, price, qty, is_buyer_maker FROM agg_trades WHERE symbol = $1 ORDER BY agg_id DESC LIMIT 1");
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = symbol });
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new AggTrade(reader.GetInt64(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetBoolean(4))
+            : null;
+    }
+
     /// <summary>Number of stored trades of <paramref name="symbol"/> with agg_id in [fromId, toId].</summary>
     public async Task<long> CountAsync(string symbol, long fromId, long toId, CancellationToken cancellationToken = default)
     {

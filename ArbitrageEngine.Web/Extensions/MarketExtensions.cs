@@ -1,0 +1,29 @@
+using ArbitrageEngine.Web.Hosting.Market;
+
+namespace ArbitrageEngine.Web.Extensions;
+
+public static class MarketExtensions
+{
+    /// <summary>Market source (simulated by default, Binance with Market:Source=Binance), storage writers, engine loop.</summary>
+    public static IHostApplicationBuilder AddMarketPipeline(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<MarketOptions>()
+            .BindConfiguration(MarketOptions.SectionName)
+            .PostConfigure(o => o.Symbols = o.Symbols.Length == 0
+                ? MarketOptions.DefaultSymbols
+                : [.. o.Symbols.Select(s => s.Trim().ToUpperInvariant()).Where(s => s.Length > 0).Distinct()])
+            .Validate(o => o.Symbols.All(s => s.All(char.IsAsciiLetterOrDigit)), "Market:Symbols must be letters and digits, e.g. BTCUSDT.")
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<PaperOptions>().BindConfiguration(PaperOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<MarketDatabase>();
+        builder.Services.AddSingleton<MarketSourceFactory>();
+        builder.Services.AddSingleton<LiveEngineState>();
+        builder.Services.AddSingleton<EngineCommandQueue>();
+        builder.Services.AddSingleton<MarketPipelineService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MarketPipelineService>());
+        builder.Services.AddHostedService<PartitionMaintenanceService>();
+        return builder;
+    }
+}

@@ -1,0 +1,74 @@
+using System.ComponentModel.DataAnnotations;
+using ArbitrageEngine.Engine.Market.Simulated;
+
+namespace ArbitrageEngine.Web.Hosting.Market;
+
+/// <summary>Which market data source feeds the engine.</summary>
+public enum MarketSourceKind
+{
+    Simulated,
+    Binance,
+    None,
+}
+
+/// <summary>The "Market" configuration section: source, symbols, evaluation cadence and the simulated market.</summary>
+public sealed class MarketOptions
+{
+    public const string SectionName = "Market";
+
+    public MarketSourceKind Source { get; set; } = MarketSourceKind.Simulated;
+
+    public static readonly string[] DefaultSymbols = ["BTCUSDT", "ETHUSDT", "XRPUSDT", "SOLUSDT"];
+
+    /// <summary>
+    /// Upper-case Binance USDⓈ-M symbols; empty = <see cref="DefaultSymbols"/>. (No initialiser: the configuration
+    /// binder appends to a pre-filled collection instead of replacing it.)
+    /// </summary>
+    public string[] Symbols { get; set; } = [];
+
+    /// <summary>Evaluation cadence (engine.md §2.1).</summary>
+    [Range(1, 3600)]
+    public int EvalIntervalSeconds { get; set; } = 15;
+
+    /// <summary>Live ticks wait this long after the boundary for trades stamped at or before it to arrive.</summary>
+    [Range(0, 5000)]
+    public int TickGraceMs { get; set; } = 300;
+
+    [Range(0, 48)]
+    public double WarmupHours { get; set; } = 4;
+
+    public SimulatedSection Simulated { get; set; } = new();
+
+    public sealed class SimulatedSection
+    {
+        public ulong Seed { get; set; } = 20261126;
+
+        [Range(0.01, 100)]
+        public double RateMultiplier { get; set; } = 1;
+
+        [Range(0, 24)]
+        public double BackfillHours { get; set; } = 24;
+
+        public SimulatedMarketOptions ToOptions() => new() { Seed = Seed, RateMultiplier = RateMultiplier, BackfillHours = BackfillHours };
+    }
+}
+
+/// <summary>The "Paper" configuration section (engine.md §5–6).</summary>
+public sealed class PaperOptions
+{
+    public const string SectionName = "Paper";
+
+    public bool Enabled { get; set; } = true;
+
+    [Range(0.0001, 0.2)]
+    public double RiskPerTrade { get; set; } = 0.02;
+
+    [Range(0, 0.01)]
+    public double FeeRate { get; set; } = 0.0005;
+
+    [Range(1, 10_000)]
+    public int MaxPositions { get; set; } = 100;
+
+    [Range(0, 5)]
+    public double BeBufferAtr { get; set; }
+}
