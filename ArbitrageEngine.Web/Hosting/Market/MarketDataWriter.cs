@@ -34,8 +34,8 @@ public sealed partial class MarketDataWriter(MarketDataStore store, ILogger<Mark
     {
         switch (e.Kind)
         {
-            case MarketEventKind.Feature when KeepEveryMs(e.Feature) is var every and every > 0:
-                if (_lastKept.TryGetValue((e.Symbol, e.Feature), out var last) && e.TimeMs - last < every)
+            case MarketEventKind.Feature when KeepEveryMs(e.Feature) > 0:
+                if (_lastKept.TryGetValue((e.Symbol, e.Feature), out var last) && e.TimeMs - last < KeepEveryMs(e.Feature))
                 {
                     return;
                 }
