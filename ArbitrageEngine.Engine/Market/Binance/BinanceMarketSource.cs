@@ -86,6 +86,9 @@ public sealed class BinanceMarketSource : IMarketSource, IBinanceStreamHandler
         }
     }
 
+    /// <summary>Test hook: frames fed through <see cref="OnFrameAsync"/> without <see cref="RunAsync"/> go to <paramref name="output"/>.</summary>
+    internal void UseOutput(ChannelWriter<MarketEvent> output) => _output = output;
+
     public async Task RunAsync(ChannelWriter<MarketEvent> output, CancellationToken cancellationToken)
     {
         _output = output;

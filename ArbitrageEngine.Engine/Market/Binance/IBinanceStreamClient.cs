@@ -1,11 +1,11 @@
 namespace ArbitrageEngine.Engine.Market.Binance;
 
-/// <summary>One combined-stream connection: <c>{BaseUrl}?streams=a/b/c</c> (stream names lower case).</summary>
+/// <summary>One combined-stream connection: <c>{BaseUrl}?streams=a/b/c</c>. Names are sent as given: the symbol part must be lower case, the topic keeps its case (<c>btcusdt@aggTrade</c>).</summary>
 public sealed record BinanceStreamEndpoint(string Name, Uri BaseUrl, IReadOnlyList<string> Streams)
 {
     public Uri BuildUri()
     {
-        var builder = new UriBuilder(BaseUrl) { Query = "streams=" + string.Join('/', Streams.Select(s => s.ToLowerInvariant())) };
+        var builder = new UriBuilder(BaseUrl) { Query = "streams=" + string.Join('/', Streams) };
         return builder.Uri;
     }
 }
