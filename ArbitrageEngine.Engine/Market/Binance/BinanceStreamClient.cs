@@ -104,7 +104,7 @@ public sealed class BinanceStreamClient(BinanceOptions options, TimeProvider? ti
         var silent = false;
         var proactive = false;
         var received = false;
-        var period = TimeSpan.FromTicks(Math.Clamp(options.SilenceTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 20, TimeSpan.TicksPerSecond));
+        var period = TimeSpan.FromTicks(Math.Clamp(Math.Min(options.SilenceTimeout.Ticks, options.ProactiveReconnectAfter.Ticks) / 4, TimeSpan.TicksPerMillisecond * 20, TimeSpan.TicksPerSecond));
         using var watchdog = _time.CreateTimer(
             _ =>
             {

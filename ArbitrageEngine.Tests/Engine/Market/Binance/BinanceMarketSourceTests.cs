@@ -184,4 +184,41 @@ public class BinanceMarketSourceTests
         Assert.Equal(0.5556, Latest(FeatureKey.TopTraderPosition));
         Assert.Equal(0.00000078, Latest(FeatureKey.FundingRate));
     }
+    [Fact]
+    public async Task RunAsync_ConnectionOlderThanLimit_ReconnectsProactivelyWithoutLoss()
+    {
+        await using var server = await FakeBinanceServer.StartAsync();
+        await using var h = await SourceHarness.StartAsync(server, Options(server) with { ProactiveReconnectAfter = TimeSpan.FromMilliseconds(300) });
+
+        await server.PushTradesAsync(Btc, 20);
+        await h.WaitForTradesAsync(20);
+        var first = h.TradeIds()[0];
+        var accepted = server.AcceptedConnections("/market/stream");
+        await WaitUntilAsync(() => server.AcceptedConnections("/market/stream") > accepted, Timeout, "proactive reconnect");
+        await server.PushTradesAsync(Btc, 20);
+        await h.WaitForTradesAsync(40);
+
+        Assert.True(h.Market.Reconnects >= 1);
+        await h.AssertExactlyTapeAsync(Btc, first);
+    }
+
+    [Fact]
+    public async Task RunAsync_429DuringGapFill_WaitsRetryAfterThenFillsWithoutLoss()
+    {
+        await using var server = await FakeBinanceServer.StartAsync();
+        await using var h = await SourceHarness.StartAsync(server, Options(server));
+
+        await server.PushTradesAsync(Btc, 10);
+        await h.WaitForTradesAsync(10);
+        var first = h.TradeIds()[0];
+        server.EnqueueRestFault(429, 1);
+        server.LoseOnWebSocket(Btc, 10);
+        await server.PushTradesAsync(Btc, 15);
+        await h.WaitForTradesAsync(25);
+
+        var log = server.Requests.Where(r => r.Path == "/fapi/v1/aggTrades").ToArray();
+        Assert.Equal(429, log[0].Status);
+        Assert.True(System.Diagnostics.Stopwatch.GetElapsedTime(log[0].Timestamp, log[1].Timestamp).TotalSeconds >= 1.0);
+        await h.AssertExactlyTapeAsync(Btc, first);
+    }
 }
