@@ -193,4 +193,30 @@ public class BinanceFrameParserTests
             Assert.True(BinanceFrameParser.TryReadEnvelope(Encoding.UTF8.GetBytes(RealFrame(file)), out _, out _), file);
         }
     }
+    [Fact]
+    public void TryParseAggTrade_HotPath_AllocatesNothing()
+    {
+        var frame = Encoding.UTF8.GetBytes(RealFrame("ws/stream_btcusdt_aggTrade.json"));
+        var symbols = new BinanceSymbolTable(["ETHUSDT", "BTCUSDT"]);
+        long Parse(int n)
+        {
+            long sum = 0;
+            for (var i = 0; i < n; i++)
+            {
+                BinanceFrameParser.TryReadEnvelope(frame, out _, out var range);
+                BinanceFrameParser.TryParseAggTrade(frame.AsSpan(range), symbols, out _, out var trade);
+                sum += trade.AggId;
+            }
+
+            return sum;
+        }
+
+        Parse(100); // warm-up (JIT, number-parsing caches)
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var sum = Parse(10_000);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(3477868433L * 10_000, sum);
+        Assert.Equal(0, allocated);
+    }
 }
