@@ -53,7 +53,7 @@ public class BinanceMarketSourceFeatureTests
     }
 
     [Fact]
-    public async Task OnFrameAsync_DepthFasterThanThrottle_EmitsAtMostOncePer100Ms()
+    public async Task OnFrameAsync_DepthFasterThanThrottle_EmitsAtMostOncePerThrottleInterval()
     {
         var source = NewSource();
         var frame = Bytes(Depth10("""{"e":"depthUpdate","E":1,"s":"BTCUSDT","b":[["10","3"]],"a":[["11","1"]]}"""));
