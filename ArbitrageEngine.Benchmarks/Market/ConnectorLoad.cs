@@ -39,7 +39,7 @@ public static class ConnectorLoad
             EnableRestPolling = false,
             ContinuityCheckInterval = TimeSpan.FromSeconds(5),
         };
-        var source = new BinanceMarketSource(options);
+        using var source = new BinanceMarketSource(options);
         var channel = Channel.CreateBounded<MarketEvent>(new BoundedChannelOptions(100_000) { SingleReader = true, SingleWriter = false });
         using var cts = new CancellationTokenSource();
         var run = source.RunAsync(channel.Writer, cts.Token);

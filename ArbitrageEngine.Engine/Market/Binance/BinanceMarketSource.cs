@@ -10,7 +10,7 @@ namespace ArbitrageEngine.Engine.Market.Binance;
 /// poll. Trades leave in strictly increasing agg_id order per symbol without duplicates: WebSocket trades that arrive
 /// while a REST fill runs are buffered and released after it, ids ≤ the last emitted one are dropped.
 /// </summary>
-public sealed class BinanceMarketSource : IMarketSource, IBinanceStreamHandler
+public sealed class BinanceMarketSource : IMarketSource, IBinanceStreamHandler, IDisposable
 {
     public const string MarketStream = "market";
     public const string PublicStream = "public";
@@ -26,6 +26,7 @@ public sealed class BinanceMarketSource : IMarketSource, IBinanceStreamHandler
     private readonly BinanceSymbolTable _spotSymbols;
     private readonly SymbolFeed[] _feeds;
     private readonly Channel<int> _fillRequests = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly HttpClient? _ownedHttp;
     private ChannelWriter<MarketEvent> _output = NullWriter.Instance;
 
     public BinanceMarketSource(
@@ -55,7 +56,13 @@ public sealed class BinanceMarketSource : IMarketSource, IBinanceStreamHandler
         }
 
         var restStatus = Status.Stream(RestStream);
-        _rest = rest ?? new BinanceRestClient(BinanceRestClient.CreateHttpClient(options), options, _time, _log, restStatus);
+        if (rest is null)
+        {
+            _ownedHttp = BinanceRestClient.CreateHttpClient(options);
+            rest = new BinanceRestClient(_ownedHttp, options, _time, _log, restStatus);
+        }
+
+        _rest = rest;
         _streams = streams ?? new BinanceStreamClient(options, _time, jitter, _log);
     }
 
@@ -85,6 +92,9 @@ public sealed class BinanceMarketSource : IMarketSource, IBinanceStreamHandler
             yield return new BinanceStreamEndpoint(SpotStream, _options.SpotStreamUrl, [.. _spotSymbols.Names.Select(s => $"{s.ToLowerInvariant()}@bookTicker")]);
         }
     }
+
+    /// <summary>Disposes the HttpClient the source created itself (none when a REST client was injected).</summary>
+    public void Dispose() => _ownedHttp?.Dispose();
 
     /// <summary>Test hook: frames fed through <see cref="OnFrameAsync"/> without <see cref="RunAsync"/> go to <paramref name="output"/>.</summary>
     internal void UseOutput(ChannelWriter<MarketEvent> output) => _output = output;

@@ -7,8 +7,10 @@ using static ArbitrageEngine.Tests.Engine.Market.Binance.BinanceTestSupport;
 namespace ArbitrageEngine.Tests.Engine.Market.Binance;
 
 /// <summary>Frames fed straight into the source's stream handler (no network), with a manual clock.</summary>
-public class BinanceMarketSourceFeatureTests
+public sealed class BinanceMarketSourceFeatureTests : IDisposable
 {
+    private readonly List<BinanceMarketSource> _sources = [];
+
     private static readonly BinanceStreamEndpoint Market = new(BinanceMarketSource.MarketStream, new Uri("ws://x/market/stream"), []);
     private static readonly BinanceStreamEndpoint Public = new(BinanceMarketSource.PublicStream, new Uri("ws://x/public/stream"), []);
     private static readonly BinanceStreamEndpoint Spot = new(BinanceMarketSource.SpotStream, new Uri("ws://x/stream"), []);
@@ -20,8 +22,11 @@ public class BinanceMarketSourceFeatureTests
     {
         var source = new BinanceMarketSource(new BinanceOptions { Symbols = symbols.Length == 0 ? ["BTCUSDT"] : symbols }, time: _time);
         source.UseOutput(_channel.Writer);
+        _sources.Add(source);
         return source;
     }
+
+    public void Dispose() => _sources.ForEach(s => s.Dispose());
 
     private List<MarketEvent> Drain()
     {

@@ -152,7 +152,7 @@ public class BinanceMarketSourceTests
     public async Task RunAsync_UpperCaseConfig_SubscribesLowerCaseStreamNames()
     {
         await using var server = await FakeBinanceServer.StartAsync();
-        var source = new BinanceMarketSource(Options(server, "btcusdt") with { EnablePublicStream = true, EnableSpotStream = true });
+        using var source = new BinanceMarketSource(Options(server, "btcusdt") with { EnablePublicStream = true, EnableSpotStream = true });
 
         var streams = source.Endpoints().SelectMany(e => e.Streams).ToList();
 
@@ -220,5 +220,22 @@ public class BinanceMarketSourceTests
         Assert.Equal(429, log[0].Status);
         Assert.True(System.Diagnostics.Stopwatch.GetElapsedTime(log[0].Timestamp, log[1].Timestamp).TotalSeconds >= 1.0);
         await h.AssertExactlyTapeAsync(Btc, first);
+    }
+    [Fact]
+    public async Task RunAsync_ResumeWithinTwoDays_FillsHistoryInPagesOf1000ThenLive()
+    {
+        await using var server = await FakeBinanceServer.StartAsync();
+        server.SeedHistory(Btc, 5000, 2600, DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds());
+        var options = Options(server) with { ResumeAfterAggId = new Dictionary<string, long> { [Btc] = 5099 } };
+        await using var h = await SourceHarness.StartAsync(server, options);
+
+        await h.WaitForTradesAsync(2500);
+        await server.PushTradesAsync(Btc, 10);
+        await h.WaitForTradesAsync(2510);
+
+        var pages = server.Requests.Where(r => r.Path == "/fapi/v1/aggTrades" && r.Query.Contains("limit=1000", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, pages.Count);
+        Assert.Equal(2500, h.Market.GapTradesFilled);
+        await h.AssertExactlyTapeAsync(Btc, 5100);
     }
 }

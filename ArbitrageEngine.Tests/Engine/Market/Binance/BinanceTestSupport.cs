@@ -159,6 +159,7 @@ internal sealed class SourceHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
+        Source.Dispose();
         _cts.Dispose();
     }
 }
