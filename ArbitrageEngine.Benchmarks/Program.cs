@@ -1,11 +1,18 @@
+using ArbitrageEngine.Benchmarks.Market;
 using ArbitrageEngine.Benchmarks.Storage;
 using BenchmarkDotNet.Running;
 
-// dotnet run -c Release --project ArbitrageEngine.Benchmarks -- --filter '*'     (BenchmarkDotNet: engine)
+// dotnet run -c Release --project ArbitrageEngine.Benchmarks -- --filter '*'     (BenchmarkDotNet: engine, parser)
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- storage          (PostgreSQL ingest and warm-up)
+// dotnet run -c Release --project ArbitrageEngine.Benchmarks -- --connector-load [--seconds 20] [--rate 1000] [--symbols 4]
 if (args is ["storage", ..])
 {
     return await StorageLoad.RunAsync(args);
+}
+
+if (args.Contains("--connector-load"))
+{
+    return await ConnectorLoad.RunAsync(args);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
