@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using ArbitrageEngine.Engine.Engine;
 using ArbitrageEngine.Engine.Market;
-using ArbitrageEngine.Engine.Market.Simulated;
 using ArbitrageEngine.Engine.Persistence;
 using ArbitrageEngine.Engine.Persistence.Market;
 using ArbitrageEngine.Engine.Persistence.Strategies;
@@ -109,11 +108,7 @@ public sealed partial class MarketPipelineService(
             LogWarmedUp(logger, warmup.Sum(w => w.Trades), string.Join(", ", warmup.Select(w => $"{w.Symbol}={w.Trades}")));
         }
 
-        var source = Source = sources.Create();
-        if (source is SimulatedMarketSource simulated)
-        {
-            simulated.Resume = await ResumePointsAsync(trades, o.Symbols, stoppingToken);
-        }
+        var source = Source = sources.Create(await LastStoredAsync(trades, o.Symbols, stoppingToken));
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var writer = TradeWriter = new AggTradeWriter(trades, new AggTradeWriterOptions(), loggerFactory.CreateLogger<AggTradeWriter>());
@@ -132,6 +127,7 @@ public sealed partial class MarketPipelineService(
         {
             await stop.CancelAsync();
             await Task.WhenAll(sourceTask, writerTask, dataTask).ContinueWith(_ => { }, TaskScheduler.Default);
+            (source as IDisposable)?.Dispose();
         }
     }
 
@@ -279,18 +275,18 @@ public sealed partial class MarketPipelineService(
         return result;
     }
 
-    private static async Task<IReadOnlyDictionary<string, SimulatedResume>> ResumePointsAsync(AggTradeStore trades, IEnumerable<string> symbols, CancellationToken ct)
+    private static async Task<IReadOnlyDictionary<string, AggTrade>> LastStoredAsync(AggTradeStore trades, IEnumerable<string> symbols, CancellationToken ct)
     {
-        var resume = new Dictionary<string, SimulatedResume>(StringComparer.Ordinal);
+        var result = new Dictionary<string, AggTrade>(StringComparer.Ordinal);
         foreach (var symbol in symbols)
         {
             if (await trades.LastTradeAsync(symbol, ct) is { } last)
             {
-                resume[symbol] = new SimulatedResume(last.Price, last.AggId, last.TimeMs);
+                result[symbol] = last;
             }
         }
 
-        return resume;
+        return result;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Market pipeline faulted; restarting in {Seconds} s")]

@@ -1,24 +1,36 @@
 using ArbitrageEngine.Engine.Market;
+using ArbitrageEngine.Engine.Market.Binance;
 using ArbitrageEngine.Engine.Market.Simulated;
 using Microsoft.Extensions.Options;
 
 namespace ArbitrageEngine.Web.Hosting.Market;
 
-/// <summary>Builds the configured market source (Market:Source); nothing else knows which one runs.</summary>
-public sealed class MarketSourceFactory(IOptions<MarketOptions> options, TimeProvider clock, IServiceProvider services)
+/// <summary>
+/// Builds the configured market source (Market:Source) and tells it where the stored history ends, so it
+/// continues from there: the simulated market resumes each symbol's price and ids, the Binance connector
+/// gap-fills from the next agg_id. Nothing else knows which source runs.
+/// </summary>
+public sealed class MarketSourceFactory(IOptions<MarketOptions> options, IConfiguration configuration, TimeProvider clock, ILoggerFactory loggers)
 {
-    public IMarketSource? Create()
+    public IMarketSource? Create(IReadOnlyDictionary<string, AggTrade> lastStored)
     {
         var o = options.Value;
-        return o.Source switch
+        switch (o.Source)
         {
-            MarketSourceKind.Simulated => new SimulatedMarketSource(o.Simulated.ToOptions(), o.Symbols, clock),
-            MarketSourceKind.Binance => CreateBinance(o),
-            _ => null,
-        };
+            case MarketSourceKind.Simulated:
+                return new SimulatedMarketSource(o.Simulated.ToOptions(), o.Symbols, clock)
+                {
+                    Resume = lastStored.ToDictionary(p => p.Key, p => new SimulatedResume(p.Value.Price, p.Value.AggId, p.Value.TimeMs), StringComparer.Ordinal),
+                };
+            case MarketSourceKind.Binance:
+                var binance = (configuration.GetSection($"{MarketOptions.SectionName}:Binance").Get<BinanceOptions>() ?? new BinanceOptions()) with
+                {
+                    Symbols = o.Symbols,
+                    ResumeAfterAggId = lastStored.ToDictionary(p => p.Key, p => p.Value.AggId, StringComparer.Ordinal),
+                };
+                return new BinanceMarketSource(binance, time: clock, logger: loggers.CreateLogger<BinanceMarketSource>());
+            default:
+                return null;
+        }
     }
-
-    private IMarketSource CreateBinance(MarketOptions o) =>
-        services.GetService<Func<IReadOnlyList<string>, IMarketSource>>()?.Invoke(o.Symbols)
-        ?? throw new InvalidOperationException("Market:Source=Binance but the Binance connector is not registered.");
 }
