@@ -153,6 +153,13 @@ public sealed class PaperBroker(PaperSettings settings, IEngineEventSink sink)
 
     private void CheckExit(PaperPosition p, long timeMs, double price)
     {
+        // Trades up to the entry tick were applied before the position existed; a restart that replays stored
+        // trades must not let them exit it.
+        if (timeMs <= p.EntryTimeMs)
+        {
+            return;
+        }
+
         var isLong = p.IsLong;
         if (!p.Tp1Hit)
         {

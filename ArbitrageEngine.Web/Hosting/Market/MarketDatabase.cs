@@ -33,6 +33,8 @@ public sealed class MarketDatabase(DatabaseEndpoint endpoint) : IAsyncDisposable
 
     public async Task<AggTradeStore> TradesAsync(CancellationToken cancellationToken) => new(await DataSourceAsync(cancellationToken));
 
+    public async Task<Engine.Persistence.Paper.PaperTradeStore> PaperAsync(CancellationToken cancellationToken) => new(await DataSourceAsync(cancellationToken));
+
     public async Task<MarketDataStore> MarketDataAsync(CancellationToken cancellationToken) => new(await DataSourceAsync(cancellationToken));
 
     public async ValueTask DisposeAsync()

@@ -37,6 +37,9 @@ public sealed class MarketOptions
     [Range(0, 48)]
     public double WarmupHours { get; set; } = 4;
 
+    /// <summary>Seed the 72-strategy factory grid when no strategy is stored yet (first start).</summary>
+    public bool SeedFactoryStrategies { get; set; } = true;
+
     public SimulatedSection Simulated { get; set; } = new();
 
     public sealed class SimulatedSection

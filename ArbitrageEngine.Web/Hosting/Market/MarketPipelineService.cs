@@ -42,6 +42,8 @@ public sealed partial class MarketPipelineService(
 
     public MarketDataWriter? DataWriter { get; private set; }
 
+    public PaperPersistenceSink? Persistence { get; private set; }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var delay = TimeSpan.FromSeconds(1);
@@ -76,6 +78,8 @@ public sealed partial class MarketPipelineService(
         live.Phase = PipelinePhase.Starting;
         var trades = await database.TradesAsync(stoppingToken);
         var marketData = await database.MarketDataAsync(stoppingToken);
+        var paperStore = await database.PaperAsync(stoppingToken);
+        var persistence = Persistence = new PaperPersistenceSink(paperStore, loggerFactory.CreateLogger<PaperPersistenceSink>());
 
         var settings = new EngineSettings
         {
@@ -90,10 +94,26 @@ public sealed partial class MarketPipelineService(
             FeeRate = paper.FeeRate,
             MaxPositions = paper.MaxPositions,
             BeBufferAtr = paper.BeBufferAtr,
-        }, live, loggerFactory.CreateLogger<SignalEngine>());
-        foreach (var strategy in await LoadStrategiesAsync(stoppingToken))
+        }, new CompositeEventSink(live, persistence), loggerFactory.CreateLogger<SignalEngine>());
+        foreach (var strategy in await LoadStrategiesAsync(o.Symbols, stoppingToken))
         {
             engine.UpsertStrategy(strategy);
+        }
+
+        // Restart recovery: open positions keep being managed, cooldowns hold, ids continue.
+        engine.Broker.NextPositionId = await paperStore.MaxPositionIdAsync(stoppingToken) + 1;
+        foreach (var (position, _) in await paperStore.LoadOpenAsync(stoppingToken))
+        {
+            if (engine.StrategyById(position.StrategyId) is not null)
+            {
+                engine.Broker.Track(position);
+                live.OnPositionOpened(position);
+            }
+        }
+
+        foreach (var (strategyId, lastSignal) in await paperStore.LoadLastSignalsAsync(stoppingToken))
+        {
+            engine.RestoreLastSignal(strategyId, lastSignal);
         }
 
         live.RunningStrategies = engine.Strategies.Count(s => s.Status == StrategyStatus.Running);
@@ -115,6 +135,7 @@ public sealed partial class MarketPipelineService(
         var dataWriter = DataWriter = new MarketDataWriter(marketData, loggerFactory.CreateLogger<MarketDataWriter>());
         var channel = Channel.CreateBounded<MarketEvent>(new BoundedChannelOptions(200_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         var writerTask = writer.RunAsync(stop.Token);
+        var persistenceTask = persistence.RunAsync(stop.Token);
         var dataTask = dataWriter.RunAsync(stop.Token);
         var sourceTask = source is null ? Task.CompletedTask : RunSourceAsync(source, channel.Writer, stop.Token);
 
@@ -126,7 +147,9 @@ public sealed partial class MarketPipelineService(
         finally
         {
             await stop.CancelAsync();
-            await Task.WhenAll(sourceTask, writerTask, dataTask).ContinueWith(_ => { }, TaskScheduler.Default);
+            await Task.WhenAll(sourceTask, writerTask, dataTask, persistenceTask).ContinueWith(_ => { }, TaskScheduler.Default);
+            using var drain = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await persistence.DrainAsync(drain.Token);
             (source as IDisposable)?.Dispose();
         }
     }
@@ -145,6 +168,7 @@ public sealed partial class MarketPipelineService(
                 live.RunningStrategies = engine.Strategies.Count(s => s.Status == StrategyStatus.Running);
                 var sw = Stopwatch.StartNew();
                 engine.Tick(nextTick);
+                Persistence?.EndTick(nextTick, engine.LastSignals, engine.Strategies.Where(s => s.Status == StrategyStatus.Running).Select(s => s.StrategyId));
                 live.OnTickDone(nextTick, clock.GetUtcNow().ToUnixTimeMilliseconds(), sw.Elapsed.TotalMilliseconds);
                 nextTick += intervalMs;
                 if (wall - nextTick > 4 * intervalMs)
@@ -254,10 +278,19 @@ public sealed partial class MarketPipelineService(
         }
     }
 
-    private async Task<IReadOnlyList<StrategyDefinition>> LoadStrategiesAsync(CancellationToken ct)
+    private async Task<IReadOnlyList<StrategyDefinition>> LoadStrategiesAsync(IReadOnlyCollection<string> symbols, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ArbitrageDbContext>();
+        if (marketOptions.Value.SeedFactoryStrategies)
+        {
+            var seeded = await StrategySeeder.SeedIfEmptyAsync(db, symbols, clock.GetUtcNow(), ct);
+            if (seeded > 0)
+            {
+                LogSeeded(logger, seeded);
+            }
+        }
+
         var rows = await db.Strategies.AsNoTracking().OrderBy(s => s.CreatedAt).ThenBy(s => s.StrategyId).ToListAsync(ct);
         var result = new List<StrategyDefinition>(rows.Count);
         foreach (var row in rows)
@@ -300,6 +333,9 @@ public sealed partial class MarketPipelineService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Engine warmed up with {Trades} stored trades ({PerSymbol})")]
     private static partial void LogWarmedUp(ILogger logger, long trades, string perSymbol);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "First start: seeded {Count} factory strategies")]
+    private static partial void LogSeeded(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Stored strategy {StrategyId} is invalid and was not loaded")]
     private static partial void LogBadStrategy(ILogger logger, Exception ex, Guid strategyId);
