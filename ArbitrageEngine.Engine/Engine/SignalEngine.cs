@@ -63,7 +63,11 @@ public sealed partial class SignalEngine
     /// <summary>Latest snapshot of <paramref name="symbol"/> (null before the first tick).</summary>
     public MarketSnapshot? LatestSnapshot(string symbol) => _snapshots.GetValueOrDefault(symbol);
 
-    /// <summary>Adds a strategy (at the end of creation order) or replaces it in place; takes effect at the next tick.</summary>
+    /// <summary>
+    /// Adds a strategy (at the end of creation order) or replaces its parameters in place; takes effect at the next
+    /// tick. Balances of a known strategy stay the broker's (closed trades move them; top-ups go through
+    /// <see cref="PaperBroker.TopUp"/>), so an edit never rewinds them.
+    /// </summary>
     public void UpsertStrategy(StrategyDefinition strategy)
     {
         if (_strategyIndex.TryGetValue(strategy.StrategyId, out var index))
@@ -76,7 +80,7 @@ public sealed partial class SignalEngine
             _strategies.Add(strategy);
         }
 
-        Broker.SyncAccount(strategy);
+        Broker.AccountFor(strategy);
     }
 
     public StrategyDefinition? StrategyById(Guid id) =>

@@ -52,6 +52,14 @@ public sealed class PaperBroker(PaperSettings settings, IEngineEventSink sink)
         account.CurrentBalance = strategy.CurrentBalance;
     }
 
+    /// <summary>A top-up raises both the initial and the current balance (product: add balance).</summary>
+    public void TopUp(StrategyDefinition strategy, double amount)
+    {
+        var account = AccountFor(strategy);
+        account.InitialBalance += amount;
+        account.CurrentBalance += amount;
+    }
+
     public double RiskUsd(StrategyDefinition strategy, string tier) =>
         AccountFor(strategy).InitialBalance * Settings.RiskPerTrade * TierMultiplier(tier);
 
