@@ -14,6 +14,7 @@ builder.AddWebUi();
 
 var app = builder.Build();
 app.UseWebUi();
+app.MapMarketHub();
 await app.RunAsync();
 return 0;
 

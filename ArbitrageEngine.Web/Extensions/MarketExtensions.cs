@@ -25,6 +25,17 @@ public static class MarketExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MarketPipelineService>());
         builder.Services.AddHostedService<PartitionMaintenanceService>();
         builder.Services.AddScoped<ArbitrageEngine.Web.Strategies.StrategyService>();
+        builder.Services.AddHealthChecks().AddCheck<EngineHealthCheck>("engine");
+        builder.Services.AddSingleton<ArbitrageEngine.Web.Live.LiveNotifier>();
+        builder.Services.AddSignalR();
+        builder.Services.AddHostedService<ArbitrageEngine.Web.Hubs.MarketHubBroadcaster>();
         return builder;
+    }
+
+    /// <summary>The SignalR hub for external clients.</summary>
+    public static WebApplication MapMarketHub(this WebApplication app)
+    {
+        app.MapHub<ArbitrageEngine.Web.Hubs.MarketHub>(ArbitrageEngine.Web.Hubs.MarketHub.Path);
+        return app;
     }
 }

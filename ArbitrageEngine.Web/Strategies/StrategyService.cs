@@ -4,6 +4,7 @@ using ArbitrageEngine.Engine.Persistence.Strategies;
 using ArbitrageEngine.Engine.Strategies;
 using ArbitrageEngine.Web.Accounts;
 using ArbitrageEngine.Web.Hosting.Market;
+using ArbitrageEngine.Web.Live;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,7 @@ namespace ArbitrageEngine.Web.Strategies;
 /// Every change to a strategy, for the UI and the API alike: validated (per-field errors, nothing partially
 /// saved), audited in the same transaction, and handed to the engine, which applies it before its next tick.
 /// </summary>
-public sealed class StrategyService(ArbitrageDbContext db, AuditLog audit, EngineCommandQueue engine, IOptions<MarketOptions> market, TimeProvider clock)
+public sealed class StrategyService(ArbitrageDbContext db, AuditLog audit, EngineCommandQueue engine, IOptions<MarketOptions> market, TimeProvider clock, LiveNotifier? notifier = null)
 {
     private const string TargetType = "strategy";
     public const decimal MaxTopUp = 1_000_000m;
@@ -51,6 +52,7 @@ public sealed class StrategyService(ArbitrageDbContext db, AuditLog audit, Engin
         audit.Add(actor, "strategy.create", TargetType, definition.StrategyId.ToString(), after: definition);
         await db.SaveChangesAsync(ct);
         engine.Post(e => e.UpsertStrategy(definition));
+        notifier?.Publish(new StrategyChangedEvent(definition.StrategyId, "create"));
         return new(definition, OperationResult.Ok);
     }
 
@@ -103,6 +105,7 @@ public sealed class StrategyService(ArbitrageDbContext db, AuditLog audit, Engin
         }
 
         engine.Post(e => e.UpsertStrategy(after));
+        notifier?.Publish(new StrategyChangedEvent(id, "update"));
         return new(after, OperationResult.Ok);
     }
 
@@ -153,6 +156,7 @@ public sealed class StrategyService(ArbitrageDbContext db, AuditLog audit, Engin
                 e.Broker.TopUp(s, (double)amount);
             }
         });
+        notifier?.Publish(new StrategyChangedEvent(id, "add_balance"));
         return new(after, OperationResult.Ok);
     }
 
@@ -183,6 +187,7 @@ public sealed class StrategyService(ArbitrageDbContext db, AuditLog audit, Engin
         }
 
         engine.Post(e => e.UpsertStrategy(e.StrategyById(id) is { } current ? current with { Status = to } : after));
+        notifier?.Publish(new StrategyChangedEvent(id, action["strategy.".Length..]));
         return new(after, OperationResult.Ok);
     }
 

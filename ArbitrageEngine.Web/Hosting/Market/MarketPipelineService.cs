@@ -25,6 +25,7 @@ public sealed partial class MarketPipelineService(
     MarketDatabase database,
     MarketSourceFactory sources,
     LiveEngineState live,
+    ArbitrageEngine.Web.Live.LiveNotifier notifier,
     EngineCommandQueue commands,
     IServiceScopeFactory scopes,
     TimeProvider clock,
@@ -94,7 +95,7 @@ public sealed partial class MarketPipelineService(
             FeeRate = paper.FeeRate,
             MaxPositions = paper.MaxPositions,
             BeBufferAtr = paper.BeBufferAtr,
-        }, new CompositeEventSink(live, persistence), loggerFactory.CreateLogger<SignalEngine>());
+        }, new CompositeEventSink(live, persistence, notifier), loggerFactory.CreateLogger<SignalEngine>());
         foreach (var strategy in await LoadStrategiesAsync(o.Symbols, stoppingToken))
         {
             engine.UpsertStrategy(strategy);
@@ -169,6 +170,7 @@ public sealed partial class MarketPipelineService(
                 var sw = Stopwatch.StartNew();
                 engine.Tick(nextTick);
                 Persistence?.EndTick(nextTick, engine.LastSignals, engine.Strategies.Where(s => s.Status == StrategyStatus.Running).Select(s => s.StrategyId));
+                notifier.EndTick(nextTick);
                 live.OnTickDone(nextTick, clock.GetUtcNow().ToUnixTimeMilliseconds(), sw.Elapsed.TotalMilliseconds);
                 nextTick += intervalMs;
                 if (wall - nextTick > 4 * intervalMs)
@@ -234,6 +236,7 @@ public sealed partial class MarketPipelineService(
                     {
                         writer.Enqueue(e.Symbol, e.Trade);
                         live.OnTradeApplied(e.Symbol, e.Trade.Price, clock.GetUtcNow().ToUnixTimeMilliseconds());
+                        notifier.OnPrice(e.Symbol, e.Trade.Price, e.Trade.TimeMs);
                     }
 
                     break;

@@ -1,0 +1,121 @@
+using System.Threading.Channels;
+using ArbitrageEngine.Engine.Engine;
+using ArbitrageEngine.Engine.Paper;
+using ArbitrageEngine.Engine.Scoring;
+using ArbitrageEngine.Engine.Strategies;
+
+namespace ArbitrageEngine.Web.Live;
+
+/// <summary>
+/// The in-process notifier (eShop style): Blazor components and the SignalR broadcaster subscribe; subscribing
+/// returns an <see cref="IDisposable"/>. The engine loop only enqueues (never waits): a dispatcher task delivers to
+/// subscribers, so a slow subscriber cannot slow the engine. Price ticks are coalesced to ≤ 4/s per symbol.
+/// Components must marshal callbacks with InvokeAsync.
+/// </summary>
+public sealed partial class LiveNotifier(TimeProvider clock, ILogger<LiveNotifier> logger) : IEngineEventSink, IDisposable
+{
+    private const long PriceIntervalMs = 250;
+    private readonly Channel<LiveEvent> _events = Channel.CreateBounded<LiveEvent>(
+        new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, long> _lastPricePublish = new(StringComparer.Ordinal);
+    private List<EvaluationSummary> _tick = [];
+    private ImmutableSubscribers _subscribers = new([]);
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _dispatcher;
+
+    private sealed record ImmutableSubscribers(Func<LiveEvent, Task>[] Handlers);
+
+    /// <summary>Registers <paramref name="handler"/>; dispose the result to stop receiving.</summary>
+    public IDisposable Subscribe(Func<LiveEvent, Task> handler)
+    {
+        lock (_gate)
+        {
+            _subscribers = new([.. _subscribers.Handlers, handler]);
+            _dispatcher ??= Task.Run(DispatchAsync);
+        }
+
+        return new Subscription(this, handler);
+    }
+
+    private void Unsubscribe(Func<LiveEvent, Task> handler)
+    {
+        lock (_gate)
+        {
+            _subscribers = new([.. _subscribers.Handlers.Where(h => h != handler)]);
+        }
+    }
+
+    public void Publish(LiveEvent e) => _events.Writer.TryWrite(e);
+
+    /// <summary>Called for every applied trade (engine loop); publishes at most every 250 ms per symbol.</summary>
+    public void OnPrice(string symbol, double price, long timeMs)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        if (_lastPricePublish.TryGetValue(symbol, out var last) && now - last < PriceIntervalMs)
+        {
+            return;
+        }
+
+        _lastPricePublish[symbol] = now;
+        Publish(new PriceTickEvent(symbol, price, timeMs));
+    }
+
+    public void OnResult(ScoreResult r, StrategyDefinition strategy) =>
+        _tick.Add(new EvaluationSummary(r.StrategyId, r.Symbol, r.Score, r.Direction?.Name(), r.Signal?.Name(), r.Tier, r.GateBlock));
+
+    /// <summary>Called by the loop after each tick.</summary>
+    public void EndTick(long tickMs)
+    {
+        var results = _tick;
+        _tick = [];
+        Publish(new EvaluationEvent(tickMs, results));
+    }
+
+    public void OnPositionOpened(PaperPosition p) => Publish(Position("opened", p, null, p.EntryTimeMs));
+
+    public void OnTp1(PaperPosition p) => Publish(Position("tp1", p, null, p.Tp1TimeMs ?? p.EntryTimeMs));
+
+    public void OnPositionClosed(PaperPosition p, double balanceAfter) => Publish(Position("closed", p, balanceAfter, p.ExitTimeMs ?? p.EntryTimeMs));
+
+    private static PositionEvent Position(string kind, PaperPosition p, double? balanceAfter, long timeMs) =>
+        new(kind, p.PositionId, p.StrategyId, p.Symbol, p.Direction.Name(), p.Status.Name(), p.Entry, p.ExitPrice, p.PnlR, p.PnlUsdt, balanceAfter, timeMs);
+
+    private async Task DispatchAsync()
+    {
+        try
+        {
+            await foreach (var e in _events.Reader.ReadAllAsync(_stop.Token))
+            {
+                foreach (var handler in _subscribers.Handlers)
+                {
+                    try
+                    {
+                        await handler(e);
+                    }
+                    catch (Exception ex)
+                    {
+                        LogHandlerFailed(logger, ex, e.GetType().Name);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _stop.Dispose();
+    }
+
+    private sealed class Subscription(LiveNotifier owner, Func<LiveEvent, Task> handler) : IDisposable
+    {
+        public void Dispose() => owner.Unsubscribe(handler);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A live subscriber failed on {Event}")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception ex, string @event);
+}
