@@ -29,13 +29,22 @@ public static class MarketExtensions
         builder.Services.AddSingleton<ArbitrageEngine.Web.Live.LiveNotifier>();
         builder.Services.AddSignalR();
         builder.Services.AddHostedService<ArbitrageEngine.Web.Hubs.MarketHubBroadcaster>();
+        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
+        });
         return builder;
     }
 
-    /// <summary>The SignalR hub for external clients.</summary>
+    /// <summary>The SignalR hub for external clients, the JSON API and its OpenAPI document (/openapi/v1.json).</summary>
     public static WebApplication MapMarketHub(this WebApplication app)
     {
         app.MapHub<ArbitrageEngine.Web.Hubs.MarketHub>(ArbitrageEngine.Web.Hubs.MarketHub.Path);
+        app.MapOpenApi().RequireAuthorization();
+        ArbitrageEngine.Web.Api.StrategyEndpoints.MapApi(app);
         return app;
     }
 }
