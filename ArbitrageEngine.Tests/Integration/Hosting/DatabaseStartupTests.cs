@@ -47,4 +47,26 @@ public sealed class DatabaseStartupTests
             Directory.Delete(root, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Start_SecondStartOnSameData_ReusesClusterAndKeepsTheOneAdmin()
+    {
+        var root = Path.Combine(Path.GetTempPath(), $"ae-app-{Guid.NewGuid():N}");
+        var settings = new Dictionary<string, string> { ["LocalPostgres:DataDirectory"] = Path.Combine(root, "pg"), ["LocalPostgres:Port"] = "0" };
+        try
+        {
+            for (var run = 0; run < 2; run++)
+            {
+                await using var app = new TestApp("", settings: settings);
+                var connectionString = await app.Services.GetRequiredService<DatabaseEndpoint>().Ready;
+                await using var db = PostgresFixture.CreateContext(connectionString);
+                Assert.Equal(1, await db.Users.CountAsync());
+                Assert.Equal(1, await db.InviteCodes.CountAsync());
+            }
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
 }
