@@ -14,7 +14,7 @@ namespace ArbitrageEngine.Tests.Infrastructure;
 /// so a real browser can reach it; otherwise it runs in the in-memory TestServer.
 /// The admin password is fixed for tests through configuration (<c>Seed:AdminPassword</c>), never in app code.
 /// </summary>
-public sealed class TestApp(string connectionString, bool kestrel = false) : WebApplicationFactory<Program>
+public sealed class TestApp(string connectionString, bool kestrel = false, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     public const string AdminUserName = "admin";
     public const string AdminPassword = "test-admin-pass-1";
@@ -46,6 +46,11 @@ public sealed class TestApp(string connectionString, bool kestrel = false) : Web
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:Default", ConnectionString);
         builder.UseSetting("Seed:AdminPassword", AdminPassword);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
     }
 }

@@ -14,9 +14,16 @@ public sealed class RegisterRequest
     [RegularExpression("^[A-Za-z0-9_.-]+$", ErrorMessage = "User name may contain only letters, digits, '_', '.' and '-'.")]
     public string UserName { get; set; } = "";
 
+    private string? email;
+
+    /// <summary>Optional; blank input counts as none.</summary>
     [EmailAddress(ErrorMessage = "Not a valid e-mail address.")]
     [StringLength(256)]
-    public string? Email { get; set; }
+    public string? Email
+    {
+        get => email;
+        set => email = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    }
 
     [Required(ErrorMessage = "Password is required.")]
     [StringLength(128, MinimumLength = 8, ErrorMessage = "Password must be 8 to 128 characters.")]

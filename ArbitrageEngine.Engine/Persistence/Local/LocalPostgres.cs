@@ -18,7 +18,9 @@ public sealed partial class LocalPostgres(LocalPostgresOptions options, ILogger<
 {
     private const string SuperUser = "postgres";
     private readonly ILogger logger = logger ?? NullLogger<LocalPostgres>.Instance;
+    private readonly Lock stopLock = new();
     private bool startedByUs;
+    private Task? stopping;
 
     public string DataDirectory { get; } = Path.GetFullPath(options.DataDirectory);
 
@@ -74,6 +76,7 @@ public sealed partial class LocalPostgres(LocalPostgresOptions options, ILogger<
             Port = runningPort;
             startedByUs = true;
             Adopted = true;
+            stopping = null;
             LogReusing(logger, DataDirectory, Port);
         }
         else
@@ -85,6 +88,7 @@ public sealed partial class LocalPostgres(LocalPostgresOptions options, ILogger<
                 ["start", "-w", "-t", options.TimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "-D", DataDirectory, "-l", LogFile, "-o", serverOptions],
                 asPostgres: true, cancellationToken);
             startedByUs = true;
+            stopping = null;
             LogStarted(logger, DataDirectory, Port);
         }
 
@@ -114,16 +118,27 @@ public sealed partial class LocalPostgres(LocalPostgresOptions options, ILogger<
         return cs.ConnectionString;
     }
 
-    /// <summary>Stops the server with <c>pg_ctl stop -m fast</c> if this instance started (or adopted) it.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Stops the server with <c>pg_ctl stop -m fast</c> if this instance started (or adopted) it. Concurrent and
+    /// repeated calls all wait for the same stop.
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken = default)
     {
-        if (!startedByUs)
+        lock (stopLock)
         {
-            return;
-        }
+            if (!startedByUs)
+            {
+                return stopping ?? Task.CompletedTask;
+            }
 
-        startedByUs = false;
-        ConnectionString = null;
+            startedByUs = false;
+            ConnectionString = null;
+            return stopping = StopCoreAsync(cancellationToken);
+        }
+    }
+
+    private async Task StopCoreAsync(CancellationToken cancellationToken)
+    {
         NpgsqlConnection.ClearAllPools();
         var bin = FindBinDirectory(options.BinDirectory);
         if (bin is null)
