@@ -46,6 +46,8 @@ public sealed class TestApp(string connectionString, bool kestrel = false, IRead
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:Default", ConnectionString);
         builder.UseSetting("Seed:AdminPassword", AdminPassword);
+        // No market source unless a test asks for one: account and admin tests need no 24 h simulated backfill.
+        builder.UseSetting("Market:Source", "None");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ArbitrageEngine.Tests.Infrastructure;
+using ArbitrageEngine.Web.Hosting.Market;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace ArbitrageEngine.Tests.Integration.Hosting;
+
+/// <summary>The real app with the simulated market: seeded strategies, stored trades, live ticks, API and hub.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class MarketPipelineAppTests(PostgresFixture postgres) : IAsyncLifetime
+{
+    private TestApp _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        var connectionString = await postgres.CreateMigratedDatabaseAsync("pipeline");
+        _app = new TestApp(connectionString, kestrel: true, new Dictionary<string, string>
+        {
+            ["Market:Source"] = "Simulated",
+            ["Market:EvalIntervalSeconds"] = "1",
+            ["Market:Simulated:BackfillHours"] = "1",
+            ["Market:WarmupHours"] = "0.5",
+        });
+        _ = _app.ServerAddress;
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private static async Task Until(Func<Task<bool>> condition, string what, int seconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
+    public async Task SimulatedSource_StoresTradesTicksAndServesApiAndHub()
+    {
+        var live = _app.Services.GetRequiredService<LiveEngineState>();
+        await Until(() => Task.FromResult(live.Ticks >= 3), "three live ticks");
+
+        await using (var dataSource = NpgsqlDataSource.Create(_app.ConnectionString))
+        {
+            await Until(async () =>
+            {
+                await using var cmd = dataSource.CreateCommand("SELECT count(*) FROM agg_trades");
+                return (long)(await cmd.ExecuteScalarAsync())! > 1_000;
+            }, "stored trades");
+            await using var strategies = dataSource.CreateCommand("SELECT count(*) FROM strategies");
+            Assert.Equal(72L, await strategies.ExecuteScalarAsync()); // the factory grid
+            await Until(async () =>
+            {
+                await using var cmd = dataSource.CreateCommand("SELECT count(DISTINCT ts) FROM signal_evaluations");
+                return (long)(await cmd.ExecuteScalarAsync())! >= 2;
+            }, "stored evaluations");
+        }
+
+        using var anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _app.ServerAddress };
+        var denied = await anonymous.GetAsync("/api/strategies");
+        Assert.True(denied.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Found, $"anonymous API call answered {denied.StatusCode}");
+
+        var cookies = new CookieContainer();
+        using var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = _app.ServerAddress };
+        var loginPage = await client.GetStringAsync("/account/login");
+        var token = System.Text.RegularExpressions.Regex.Match(loginPage, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
+            ["_handler"] = "login",
+            ["Input.UserName"] = TestApp.AdminUserName,
+            ["Input.Password"] = TestApp.AdminPassword,
+        });
+        Assert.Equal(HttpStatusCode.Redirect, (await client.PostAsync("/account/login", form)).StatusCode);
+        var session = (Client: client, Cookies: cookies);
+        var list = await session.Client.GetFromJsonAsync<JsonElement>("/api/strategies");
+        Assert.Equal(72, list.GetArrayLength());
+
+        var bad = await session.Client.PostAsJsonAsync("/api/strategies", new { display_name = "", symbol = "BTCUSDT", weight_direction = 70 });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var problem = await bad.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("display_name", out _));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("weights", out _));
+
+        var created = await session.Client.PostAsJsonAsync("/api/strategies", new { display_name = "api made", symbol = "SOLUSDT", entry_score = 70 });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("strategy_id").GetGuid();
+        await Until(() => Task.FromResult(live.LatestResults.ContainsKey(id)), "the new strategy's first evaluation");
+
+        // SignalR: an authenticated client receives prices.
+        var prices = 0;
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(_app.ServerAddress, "hubs/market"), o => o.Cookies = session.Cookies)
+            .Build();
+        hub.On<JsonElement>("price", _ => Interlocked.Increment(ref prices));
+        await hub.StartAsync();
+        await hub.InvokeAsync("SubscribeSymbol", "BTCUSDT");
+        await Until(() => Task.FromResult(Volatile.Read(ref prices) > 0), "a price over SignalR", 20);
+    }
+}
