@@ -22,7 +22,10 @@ public sealed partial class PaperPersistenceSink(PaperTradeStore store, ILogger<
 
     public long Failures => Interlocked.Read(ref _failures);
 
-    public int Pending => _operations.Reader.Count;
+    private long _pending;
+
+    /// <summary>Operations queued and not yet written.</summary>
+    public long Pending => Interlocked.Read(ref _pending);
 
     public void OnResult(ScoreResult result, StrategyDefinition strategy) => _tickResults.Add(result);
 
@@ -50,7 +53,11 @@ public sealed partial class PaperPersistenceSink(PaperTradeStore store, ILogger<
 
     private void Post(Func<CancellationToken, Task> operation)
     {
-        if (!_operations.Writer.TryWrite(operation))
+        if (_operations.Writer.TryWrite(operation))
+        {
+            Interlocked.Increment(ref _pending);
+        }
+        else
         {
             LogQueueClosed(logger);
         }
@@ -66,6 +73,7 @@ public sealed partial class PaperPersistenceSink(PaperTradeStore store, ILogger<
                 try
                 {
                     await operation(cancellationToken);
+                    Interlocked.Decrement(ref _pending);
                     break;
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -91,6 +99,7 @@ public sealed partial class PaperPersistenceSink(PaperTradeStore store, ILogger<
             try
             {
                 await operation(cancellationToken);
+                Interlocked.Decrement(ref _pending);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
