@@ -21,6 +21,8 @@ public sealed class PostgresFixture : IAsyncLifetime
         Directory.CreateDirectory(root);
         server = new LocalPostgres(new LocalPostgresOptions { DataDirectory = Path.Combine(root, "pg"), Port = 0, Database = "postgres" });
         await server.StartAsync();
+        // Safety net: if the test host exits without running fixture clean-up, still stop the cluster.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.StopAsync().Wait(TimeSpan.FromSeconds(20));
     }
 
     /// <summary>A new empty database with a unique name; returns its connection string.</summary>
