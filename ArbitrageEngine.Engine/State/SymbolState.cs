@@ -69,7 +69,9 @@ public sealed class SymbolState
 
     public long LastTradeTimeMs { get; private set; } = long.MinValue;
 
-    public long? FirstTradeTimeMs { get; private set; }
+    private long _firstTradeTimeMs = long.MinValue;
+
+    public long? FirstTradeTimeMs => _firstTradeTimeMs == long.MinValue ? null : _firstTradeTimeMs;
 
     public long WindowTradeCount => _log.Count;
 
@@ -89,7 +91,8 @@ public sealed class SymbolState
     {
         var price = trade.Price;
         var qty = trade.Qty;
-        if (!(price > 0) || !(qty > 0) || !double.IsFinite(price) || !double.IsFinite(qty) || trade.TimeMs < LastTradeTimeMs)
+        // One range check per value: rejects NaN (all comparisons false), ±∞, zero and negatives.
+        if (!(price > 0 && price < double.PositiveInfinity && qty > 0 && qty < double.PositiveInfinity) || trade.TimeMs < LastTradeTimeMs)
         {
             InvalidTrades++;
             return TradeAcceptance.Invalid;
@@ -126,7 +129,10 @@ public sealed class SymbolState
         LastPrice = price;
         LastAggId = trade.AggId;
         LastTradeTimeMs = time;
-        FirstTradeTimeMs ??= time;
+        if (_firstTradeTimeMs == long.MinValue)
+        {
+            _firstTradeTimeMs = time;
+        }
         AcceptedTrades++;
         return TradeAcceptance.Accepted;
     }
