@@ -34,7 +34,7 @@ public sealed class SymbolState
     private int _sinceEviction;
 
     /// <summary>Trades between two eviction passes on the hot path (bounded extra memory, exact at every snapshot).</summary>
-    internal const int EvictionBatch = 64;
+    internal const int EvictionBatch = 256;
     private double _vwapPq;
     private double _vwapQ;
     private long _vwapEvictions;
