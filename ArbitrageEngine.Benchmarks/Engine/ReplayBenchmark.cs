@@ -12,25 +12,11 @@ public class ReplayBenchmark
     [GlobalSetup]
     public void Setup()
     {
-        var path = Environment.GetEnvironmentVariable("GOLDEN_PUBLIC_6H") ?? FindGolden()
+        var path = Environment.GetEnvironmentVariable("GOLDEN_PUBLIC_6H") ?? SharedData.Find("golden/public-6h.jsonl.gz")
             ?? throw new FileNotFoundException("set GOLDEN_PUBLIC_6H to shared/golden/public-6h.jsonl.gz");
         _stream = GoldenStream.Load(path);
     }
 
     [Benchmark]
     public ReplaySummary ReplayPublic6h() => GoldenRunner.Run(_stream, Stream.Null);
-
-    private static string? FindGolden()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "golden", "public-6h.jsonl.gz");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
 }

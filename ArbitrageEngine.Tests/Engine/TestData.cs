@@ -1,3 +1,4 @@
+using ArbitrageEngine.Engine.Conformance;
 using ArbitrageEngine.Engine.Engine;
 using ArbitrageEngine.Engine.Market;
 
@@ -16,17 +17,9 @@ internal static class TestData
     public static AggTrade Sell(long aggId, long timeMs, double price, double qty) => new(aggId, timeMs, price, qty, true);
 
     /// <summary>Finds shared/golden/FILE walking up from the test binaries (the repo has shared/ beside it).</summary>
-    public static string GoldenPath(string file)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "golden", file);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
+    public static string GoldenPath(string file) => SharedPath("golden/" + file);
 
-        throw new FileNotFoundException($"shared/golden/{file} not found above {AppContext.BaseDirectory}; the repository expects ../shared beside it.");
-    }
+    /// <summary>Finds shared/RELATIVE walking up from the test binaries (the repo has shared/ beside it).</summary>
+    public static string SharedPath(string relative) =>
+        SharedData.Find(relative) ?? throw new FileNotFoundException($"shared/{relative} not found above {AppContext.BaseDirectory}; the repository expects ../shared beside it.");
 }

@@ -17,7 +17,7 @@ public sealed class PerfVerb : ICliVerb
     public async Task<int> RunAsync(CliArguments args)
     {
         var quick = args.Has("quick");
-        var golden = args.Optional("golden") ?? FindGolden();
+        var golden = args.Optional("golden") ?? SharedData.Find("golden/public-6h.jsonl.gz", Directory.GetCurrentDirectory()) ?? SharedData.Find("golden/public-6h.jsonl.gz");
 
         void Print(string name, double value) =>
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}={value:0.###}"));
@@ -46,19 +46,5 @@ public sealed class PerfVerb : ICliVerb
         }
 
         return 0;
-    }
-
-    private static string? FindGolden()
-    {
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "golden", "public-6h.jsonl.gz");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
     }
 }

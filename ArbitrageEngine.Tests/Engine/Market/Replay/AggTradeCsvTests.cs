@@ -65,7 +65,7 @@ public class AggTradeCsvTests
     [Fact]
     public void ReadFile_RealEthSample_ThousandTradesSorted()
     {
-        var path = RealDataPath("ETHUSDT-aggTrades-2023-02-02-sample.csv");
+        var path = ArbitrageEngine.Tests.Engine.TestData.SharedPath("real-data/ETHUSDT-aggTrades-2023-02-02-sample.csv");
 
         var result = AggTradeCsv.ReadFile(path);
 
@@ -95,19 +95,5 @@ public class AggTradeCsvTests
         {
             File.Delete(zip);
         }
-    }
-
-    internal static string RealDataPath(string file)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "real-data", file);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"shared/real-data/{file} not found");
     }
 }
