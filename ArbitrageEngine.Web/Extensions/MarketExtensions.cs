@@ -24,6 +24,7 @@ public static class MarketExtensions
         builder.Services.AddSingleton<MarketPipelineService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MarketPipelineService>());
         builder.Services.AddHostedService<PartitionMaintenanceService>();
+        builder.Services.AddHostedService<EvaluationRetentionService>();
         builder.Services.AddScoped<ArbitrageEngine.Web.Strategies.StrategyService>();
         builder.Services.AddHealthChecks().AddCheck<EngineHealthCheck>("engine");
         builder.Services.AddSingleton<ArbitrageEngine.Web.Live.LiveNotifier>();

@@ -124,6 +124,17 @@ public sealed class PaperTradeStoreTests(PostgresFixture postgres) : IAsyncLifet
         Assert.Equal(150_000, (await _store.LoadLastSignalsAsync())[_strategy.StrategyId]);
     }
 
+    [Fact]
+    public async Task DeleteEvaluationsBeforeAsync_RetentionCutoff_KeepsNewerRows()
+    {
+        ScoreResult At(long ts) => new() { StrategyId = _strategy.StrategyId, Symbol = "BTCUSDT", TimeMs = ts };
+        await _store.WriteEvaluationsAsync([At(1_000), At(2_000), At(3_000)]);
+
+        Assert.Equal(2, await _store.DeleteEvaluationsBeforeAsync(3_000));
+        await using var cmd = _dataSource.CreateCommand("SELECT ts FROM signal_evaluations");
+        Assert.Equal(3_000L, await cmd.ExecuteScalarAsync());
+    }
+
     private sealed class CloseRecorder(List<PaperPosition> closes) : IEngineEventSink
     {
         public void OnPositionClosed(PaperPosition position, double balanceAfter) => closes.Add(position);

@@ -37,6 +37,10 @@ public sealed class MarketOptions
     [Range(0, 48)]
     public double WarmupHours { get; set; } = 4;
 
+    /// <summary>Evaluation results (signal_evaluations) are kept this many days.</summary>
+    [Range(1, 3650)]
+    public int EvaluationRetentionDays { get; set; } = 30;
+
     /// <summary>Seed the 72-strategy factory grid when no strategy is stored yet (first start).</summary>
     public bool SeedFactoryStrategies { get; set; } = true;
 
