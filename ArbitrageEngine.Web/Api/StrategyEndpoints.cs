@@ -74,6 +74,15 @@ public static class StrategyEndpoints
             return PaperStatistics.Compute(await store.ClosedTradesAsync(id, ct), clock.GetUtcNow().ToUnixTimeMilliseconds());
         });
 
+        strategies.MapGet("/{id:guid}/evaluations", async (Guid id, long? before, int? limit, bool? signals, bool? blocked, string? gate, MarketDatabase db, CancellationToken ct) =>
+            await new PaperQueries(await db.DataSourceAsync(ct)).EvaluationsAsync(id, new EvaluationFilter(before, limit ?? 50, signals ?? false, blocked ?? false, gate), ct));
+
+        strategies.MapGet("/{id:guid}/trades", async (Guid id, int? page, int? size, string? status, MarketDatabase db, CancellationToken ct) =>
+            await new PaperQueries(await db.DataSourceAsync(ct)).TradesAsync(id, page ?? 1, size ?? 50, status, ct));
+
+        strategies.MapGet("/{id:guid}/equity", async (Guid id, MarketDatabase db, CancellationToken ct) =>
+            PaperQueries.Equity(await (await db.PaperAsync(ct)).ClosedTradesAsync(id, ct)));
+
         strategies.MapGet("/{id:guid}/positions", (Guid id, LiveEngineState live) => live.OpenPositions.Where(p => p.StrategyId == id).Select(PositionDto.From));
 
         strategies.MapGet("/{id:guid}/evaluations/latest", Results<Ok<object>, NotFound> (Guid id, LiveEngineState live) =>

@@ -93,6 +93,18 @@ public sealed class MarketPipelineAppTests(PostgresFixture postgres) : IAsyncLif
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("strategy_id").GetGuid();
         await Until(() => Task.FromResult(live.LatestResults.ContainsKey(id)), "the new strategy's first evaluation");
 
+        var firstId = list[0].GetProperty("strategy_id").GetGuid();
+        var evaluations = await session.Client.GetFromJsonAsync<JsonElement>($"/api/strategies/{firstId}/evaluations?limit=2");
+        Assert.InRange(evaluations.GetArrayLength(), 1, 2);
+        Assert.True(evaluations[0].GetProperty("result").TryGetProperty("score", out _));
+        Assert.Equal(JsonValueKind.Array, (await session.Client.GetFromJsonAsync<JsonElement>($"/api/strategies/{firstId}/trades?page=1&size=10")).ValueKind);
+        Assert.Equal(JsonValueKind.Array, (await session.Client.GetFromJsonAsync<JsonElement>($"/api/strategies/{firstId}/equity")).ValueKind);
+        var unconfirmed = await session.Client.PostAsync($"/api/strategies/{id}/deprecate", null);
+        Assert.Equal(HttpStatusCode.BadRequest, unconfirmed.StatusCode);
+        Assert.True((await unconfirmed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("confirm", out _));
+        Assert.Equal(HttpStatusCode.OK, (await session.Client.PostAsync($"/api/strategies/{id}/deprecate?confirm=true", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await session.Client.GetAsync("/openapi/v1.json")).StatusCode);
+
         // SignalR: an authenticated client receives prices.
         var prices = 0;
         await using var hub = new HubConnectionBuilder()
