@@ -83,6 +83,9 @@ public sealed class SymbolState
 
     public long InvalidTrades { get; private set; }
 
+    /// <summary>Times an exact percentile bucket had to be rebuilt from the window (diagnostics).</summary>
+    public long PercentileRebuilds => _qty.Rebuilds;
+
     /// <summary>Managed bytes held by the 24 h trade storage.</summary>
     public long WindowBytes => _log.AllocatedBytes;
 

@@ -29,7 +29,9 @@ public sealed class PerfVerb : ICliVerb
         Print("windowed_trades", trades);
 
         var (engine, flows, now) = EnginePerf.BuildTickScenario(1000);
+        var rebuildsBefore = engine.States.Sum(s => s.PercentileRebuilds);
         var (median, p99) = EnginePerf.MeasureTicks(engine, flows, now, quick ? 20 : 100);
+        Print("tick_percentile_rebuilds", engine.States.Sum(s => s.PercentileRebuilds) - rebuildsBefore);
         Print("tick_1000_strategies_ms", median);
         Print("tick_1000_strategies_p99_ms", p99);
         Print("tick_window_trades_per_symbol", engine.States.Average(s => s.WindowTradeCount));
