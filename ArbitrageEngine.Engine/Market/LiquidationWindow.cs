@@ -1,24 +1,24 @@
 namespace ArbitrageEngine.Engine.Market;
 
 /// <summary>
-/// Rolling 5-minute sums of liquidated USD per side, turned into the <c>long_liq_usd</c> / <c>short_liq_usd</c>
-/// features (engine.md §2.5). Used by every source that sees liquidations.
+/// Rolling sums of liquidated USD per side over the last <c>windowMs</c> (default 5 minutes), behind the
+/// <c>long_liq_usd</c> / <c>short_liq_usd</c> features (engine.md §2.5). One mechanism for every source that sees
+/// liquidations (simulated market, Binance forceOrder). Not thread-safe: callers serialise access.
 /// </summary>
 public sealed class LiquidationWindow(long windowMs = 300_000)
 {
     private readonly Queue<Liquidation> _entries = new();
 
-    public int Count => _entries.Count;
+    public long WindowMs { get; } = windowMs;
 
-    /// <summary>Time of the oldest liquidation in the window (long.MaxValue when empty).</summary>
-    public long OldestMs => _entries.Count > 0 ? _entries.Peek().TimeMs : long.MaxValue;
+    public int Count => _entries.Count;
 
     public double LongUsd { get; private set; }
 
     public double ShortUsd { get; private set; }
 
-    /// <summary>Adds a liquidation and returns the two feature events with the updated sums.</summary>
-    public (MarketEvent Long, MarketEvent Short) Add(Liquidation liquidation)
+    /// <summary>Adds a liquidation (SELL = a long was liquidated) and evicts by its time.</summary>
+    public void Add(Liquidation liquidation)
     {
         _entries.Enqueue(liquidation);
         if (liquidation.IsSell)
@@ -30,31 +30,40 @@ public sealed class LiquidationWindow(long windowMs = 300_000)
             ShortUsd += liquidation.Usd;
         }
 
-        return Evict(liquidation.Symbol, liquidation.TimeMs);
+        EvictOlderThan(liquidation.TimeMs);
     }
 
-    /// <summary>Drops liquidations older than the window and returns the features at <paramref name="nowMs"/>.</summary>
-    public (MarketEvent Long, MarketEvent Short) Evict(string symbol, long nowMs)
+    /// <summary>Drops liquidations older than the window at <paramref name="nowMs"/>; true when any left.</summary>
+    public bool EvictOlderThan(long nowMs)
     {
-        while (_entries.Count > 0 && _entries.Peek().TimeMs <= nowMs - windowMs)
+        var cutoff = nowMs - WindowMs;
+        var evicted = false;
+        while (_entries.TryPeek(out var oldest) && oldest.TimeMs < cutoff)
         {
-            var old = _entries.Dequeue();
-            if (old.IsSell)
+            _entries.Dequeue();
+            evicted = true;
+            if (oldest.IsSell)
             {
-                LongUsd -= old.Usd;
+                LongUsd -= oldest.Usd;
             }
             else
             {
-                ShortUsd -= old.Usd;
+                ShortUsd -= oldest.Usd;
             }
         }
 
         if (_entries.Count == 0)
         {
-            LongUsd = ShortUsd = 0; // no drift once the window is empty
+            LongUsd = ShortUsd = 0; // no floating-point residue once the window is empty
         }
 
-        return (MarketEvent.ForFeature(symbol, FeatureKey.LongLiqUsd, Math.Max(0, LongUsd), nowMs),
-                MarketEvent.ForFeature(symbol, FeatureKey.ShortLiqUsd, Math.Max(0, ShortUsd), nowMs));
+        LongUsd = Math.Max(0, LongUsd);
+        ShortUsd = Math.Max(0, ShortUsd);
+        return evicted;
     }
+
+    /// <summary>The two feature events with the current sums.</summary>
+    public (MarketEvent Long, MarketEvent Short) Features(string symbol, long timeMs) =>
+        (MarketEvent.ForFeature(symbol, FeatureKey.LongLiqUsd, LongUsd, timeMs),
+         MarketEvent.ForFeature(symbol, FeatureKey.ShortLiqUsd, ShortUsd, timeMs));
 }

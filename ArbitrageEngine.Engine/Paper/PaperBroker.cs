@@ -44,14 +44,6 @@ public sealed class PaperBroker(PaperSettings settings, IEngineEventSink sink)
         return account;
     }
 
-    /// <summary>Brings an edited strategy's balances (top-ups) into the account.</summary>
-    public void SyncAccount(StrategyDefinition strategy)
-    {
-        var account = AccountFor(strategy);
-        account.InitialBalance = strategy.InitialBalance;
-        account.CurrentBalance = strategy.CurrentBalance;
-    }
-
     /// <summary>A top-up raises both the initial and the current balance (product: add balance).</summary>
     public void TopUp(StrategyDefinition strategy, double amount)
     {

@@ -42,7 +42,7 @@ public sealed class BinanceMarketSource : IMarketSource, IBinanceStreamHandler, 
         _log = (ILogger?)logger ?? NullLogger.Instance;
         _symbols = new BinanceSymbolTable(options.Symbols);
         _spotSymbols = new BinanceSymbolTable(_symbols.Names.Select(options.SpotSymbolOf));
-        _feeds = [.. _symbols.Names.Select(s => new SymbolFeed(s))];
+        _feeds = [.. _symbols.Names.Select(s => new SymbolFeed(s) { Liquidations = new LiquidationWindow((long)options.LiquidationWindow.TotalMilliseconds) })];
         Symbols = _symbols.Names;
         Status.Stream(MarketStream);
         if (options.EnablePublicStream)
@@ -660,52 +660,13 @@ public sealed class BinanceMarketSource : IMarketSource, IBinanceStreamHandler, 
         double longUsd, shortUsd;
         lock (feed.FeatureLock)
         {
-            feed.Liquidations.Enqueue((liquidation.TimeMs, liquidation.Usd, liquidation.IsSell));
-            if (liquidation.IsSell)
-            {
-                feed.LongLiqUsd += liquidation.Usd;
-            }
-            else
-            {
-                feed.ShortLiqUsd += liquidation.Usd;
-            }
-
-            EvictLiquidations(feed, liquidation.TimeMs - (long)_options.LiquidationWindow.TotalMilliseconds);
-            (longUsd, shortUsd) = (feed.LongLiqUsd, feed.ShortLiqUsd);
+            feed.Liquidations.Add(liquidation);
+            (longUsd, shortUsd) = (feed.Liquidations.LongUsd, feed.Liquidations.ShortUsd);
         }
 
         await WriteAsync(MarketEvent.ForLiquidation(liquidation), cancellationToken);
         await WriteFeatureAsync(feed.Symbol, FeatureKey.LongLiqUsd, longUsd, liquidation.TimeMs, cancellationToken);
         await WriteFeatureAsync(feed.Symbol, FeatureKey.ShortLiqUsd, shortUsd, liquidation.TimeMs, cancellationToken);
-    }
-
-    /// <summary>Caller holds the feature lock. Returns true when anything left the window.</summary>
-    private static bool EvictLiquidations(SymbolFeed feed, long cutoffMs)
-    {
-        var evicted = false;
-        while (feed.Liquidations.TryPeek(out var oldest) && oldest.TimeMs < cutoffMs)
-        {
-            feed.Liquidations.Dequeue();
-            evicted = true;
-            if (oldest.LongLiquidated)
-            {
-                feed.LongLiqUsd -= oldest.Usd;
-            }
-            else
-            {
-                feed.ShortLiqUsd -= oldest.Usd;
-            }
-        }
-
-        if (feed.Liquidations.Count == 0)
-        {
-            feed.LongLiqUsd = 0;
-            feed.ShortLiqUsd = 0;
-        }
-
-        feed.LongLiqUsd = Math.Max(0, feed.LongLiqUsd);
-        feed.ShortLiqUsd = Math.Max(0, feed.ShortLiqUsd);
-        return evicted;
     }
 
     /// <summary>Re-emits the rolling sums when liquidations age out of the window (so the sums fall back to 0).</summary>
@@ -717,12 +678,12 @@ public sealed class BinanceMarketSource : IMarketSource, IBinanceStreamHandler, 
             double longUsd, shortUsd;
             lock (feed.FeatureLock)
             {
-                if (!EvictLiquidations(feed, nowMs - (long)_options.LiquidationWindow.TotalMilliseconds))
+                if (!feed.Liquidations.EvictOlderThan(nowMs))
                 {
                     continue;
                 }
 
-                (longUsd, shortUsd) = (feed.LongLiqUsd, feed.ShortLiqUsd);
+                (longUsd, shortUsd) = (feed.Liquidations.LongUsd, feed.Liquidations.ShortUsd);
             }
 
             await WriteFeatureAsync(feed.Symbol, FeatureKey.LongLiqUsd, longUsd, nowMs, cancellationToken);

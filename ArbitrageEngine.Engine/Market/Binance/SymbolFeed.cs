@@ -36,9 +36,6 @@ internal sealed class SymbolFeed(string symbol)
 
     public long LastDivergenceTicks { get; set; } = long.MinValue;
 
-    public Queue<(long TimeMs, double Usd, bool LongLiquidated)> Liquidations { get; } = new();
-
-    public double LongLiqUsd { get; set; }
-
-    public double ShortLiqUsd { get; set; }
+    /// <summary>Rolling 5-minute liquidation sums (guarded by <c>FeatureLock</c>).</summary>
+    public LiquidationWindow Liquidations { get; init; } = new();
 }

@@ -23,10 +23,6 @@ public sealed class SimulatedMarket
     /// <summary>Start of the next slice to generate.</summary>
     public long NowMs { get; private set; }
 
-    public SimulatedRegime RegimeOf(string symbol) => _symbols.First(s => s.Symbol == symbol).Regime;
-
-    public double PriceOf(string symbol) => _symbols.First(s => s.Symbol == symbol).Price;
-
     /// <summary>
     /// Appends every event of the slices that end at or before <paramref name="toMs"/>, per symbol in time order.
     /// A <paramref name="backfill"/> pass emits the 10 Hz book features once per second only: history needs their

@@ -76,8 +76,6 @@ internal sealed class SymbolSimulator
 
     public string Symbol => _p.Symbol;
 
-    public SimulatedRegime Regime => _regime;
-
     public double Price => Math.Exp(_logPrice);
 
     /// <summary>Generates the events with time in [sliceStart, sliceStart + 100 ms).</summary>
@@ -239,13 +237,14 @@ internal sealed class SymbolSimulator
                 var qty = Math.Max(_p.LotSize, Math.Round(usd / price / _p.LotSize) * _p.LotSize);
                 var liquidation = new Liquidation(_p.Symbol, time, longsLiquidated, Round(price), qty);
                 output.Add(MarketEvent.ForLiquidation(liquidation));
-                var (longs, shorts) = _liquidations.Add(liquidation);
+                _liquidations.Add(liquidation);
+                var (longs, shorts) = _liquidations.Features(_p.Symbol, time);
                 output.Add(longs);
                 output.Add(shorts);
             }
-            else if (_liquidations.OldestMs <= time - 300_000)
+            else if (_liquidations.EvictOlderThan(time))
             {
-                var (longs, shorts) = _liquidations.Evict(_p.Symbol, time);
+                var (longs, shorts) = _liquidations.Features(_p.Symbol, time);
                 output.Add(longs);
                 output.Add(shorts);
             }

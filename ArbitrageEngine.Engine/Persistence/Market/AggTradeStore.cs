@@ -236,20 +236,6 @@ public sealed class AggTradeStore(NpgsqlDataSource dataSource)
         return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long t ? t : null;
     }
 
-    /// <summary>Last stored trade of every symbol (agg_trades_meta), for resuming a source after a restart.</summary>
-    public async Task<IReadOnlyDictionary<string, (long LastAggId, long LastTimeMs)>> LastTradesAsync(CancellationToken cancellationToken = default)
-    {
-        var result = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
-        await using var cmd = DataSource.CreateCommand("SELECT symbol, last_agg_id, last_time_ms FROM agg_trades_meta");
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            result[reader.GetString(0)] = (reader.GetInt64(1), reader.GetInt64(2));
-        }
-
-        return result;
-    }
-
     /// <summary>The newest stored trade of <paramref name="symbol"/>, or null without any.</summary>
     public async Task<AggTrade?> LastTradeAsync(string symbol, CancellationToken cancellationToken = default)
     {

@@ -7,7 +7,7 @@ namespace ArbitrageEngine.Engine.Persistence.Market;
 
 /// <summary>
 /// Stores the non-trade market data: feature readings (<c>market_indicators</c>), liquidations and funding
-/// snapshots, each batch by binary COPY. Also reads them back for replays and the 5-minute liquidation sums.
+/// snapshots, each batch by binary COPY.
 /// </summary>
 public sealed class MarketDataStore(NpgsqlDataSource dataSource)
 {
@@ -90,39 +90,5 @@ public sealed class MarketDataStore(NpgsqlDataSource dataSource)
         }
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Feature readings of <paramref name="symbol"/> in [fromMs, toMs), oldest first, for replays.</summary>
-    public async Task<IReadOnlyList<MarketEvent>> ReadFeaturesAsync(string symbol, long fromMs, long toMs, CancellationToken cancellationToken = default)
-    {
-        var result = new List<MarketEvent>();
-        await using var cmd = dataSource.CreateCommand(
-            "SELECT indicator_type, timestamp_ms, (value->>'value')::double precision FROM market_indicators WHERE symbol = $1 AND timestamp_ms >= $2 AND timestamp_ms < $3 ORDER BY timestamp_ms, id");
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = symbol });
-        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = fromMs });
-        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = toMs });
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (FeatureKeys.TryParse(reader.GetString(0), out var key))
-            {
-                result.Add(MarketEvent.ForFeature(symbol, key, reader.IsDBNull(2) ? null : reader.GetDouble(2), reader.GetInt64(1)));
-            }
-        }
-
-        return result;
-    }
-
-    /// <summary>Liquidated USD of longs and shorts of <paramref name="symbol"/> in the 5 minutes before <paramref name="nowMs"/>.</summary>
-    public async Task<(double LongUsd, double ShortUsd)> LiquidationSumsAsync(string symbol, long nowMs, CancellationToken cancellationToken = default)
-    {
-        await using var cmd = dataSource.CreateCommand(
-            "SELECT coalesce(sum(usd) FILTER (WHERE side = 'SELL'), 0), coalesce(sum(usd) FILTER (WHERE side = 'BUY'), 0) FROM liquidations WHERE symbol = $1 AND time_ms > $2 AND time_ms <= $3");
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = symbol });
-        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = nowMs - 300_000 });
-        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = nowMs });
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return (reader.GetDouble(0), reader.GetDouble(1));
     }
 }

@@ -42,7 +42,7 @@ public class PaperBrokerTests
     {
         var events = new Recorder();
         var broker = new PaperBroker(settings ?? new PaperSettings { FeeRate = 0 }, events);
-        broker.SyncAccount(Strategy);
+        broker.AccountFor(Strategy);
         var position = broker.Open(Strategy, Signal(), direction, "standard", out _)!;
         return (broker, events, position);
     }
@@ -185,7 +185,7 @@ public class PaperBrokerTests
     {
         var events = new Recorder();
         var broker = new PaperBroker(new PaperSettings { FeeRate = 0.0005 }, events);
-        broker.SyncAccount(Strategy);
+        broker.AccountFor(Strategy);
         var p = broker.Open(Strategy, Signal(), TradeDirection.Long, "standard", out _)!;
 
         Assert.True(broker.Close(p, PositionStatus.SignalFlip, 1010, 5000));

@@ -55,7 +55,7 @@ public sealed class PaperTradeStoreTests(PostgresFixture postgres) : IAsyncLifet
     public async Task CloseAsync_ConcurrentAttempts_ClosesOnceAndCreditsOnce()
     {
         var broker = new PaperBroker(new PaperSettings(), NullEventSink.Instance);
-        broker.SyncAccount(_strategy);
+        broker.AccountFor(_strategy);
         var position = OpenPosition(broker);
         await _store.InsertOpenAsync(position);
         broker.Close(position, PositionStatus.Sl, position.Sl, 5_000);
@@ -73,7 +73,7 @@ public sealed class PaperTradeStoreTests(PostgresFixture postgres) : IAsyncLifet
     public async Task CloseAsync_StaleVersionAfterTp1_IsRefused()
     {
         var broker = new PaperBroker(new PaperSettings(), NullEventSink.Instance);
-        broker.SyncAccount(_strategy);
+        broker.AccountFor(_strategy);
         var position = OpenPosition(broker);
         await _store.InsertOpenAsync(position);
         broker.OnTrade("BTCUSDT", 2_000, 1_021); // TP1: the stored row moves to version 1
@@ -89,7 +89,7 @@ public sealed class PaperTradeStoreTests(PostgresFixture postgres) : IAsyncLifet
     {
         // First run: a position opens and is stored, then the process dies.
         var first = new PaperBroker(new PaperSettings(), NullEventSink.Instance);
-        first.SyncAccount(_strategy);
+        first.AccountFor(_strategy);
         var position = OpenPosition(first, entryMs: 10_000);
         await _store.InsertOpenAsync(position);
 

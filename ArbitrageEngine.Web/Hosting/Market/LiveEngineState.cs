@@ -19,7 +19,7 @@ public enum PipelinePhase
 
 /// <summary>
 /// Thread-safe read model of the running engine for pages, the API and health checks: latest snapshot per
-/// symbol, latest result per strategy, open positions, recent closes and pipeline counters. Written only by the
+/// symbol, latest result per strategy, open positions and pipeline counters. Written only by the
 /// engine loop (as its event sink); read by anyone.
 /// </summary>
 public sealed class LiveEngineState : IEngineEventSink
@@ -27,7 +27,6 @@ public sealed class LiveEngineState : IEngineEventSink
     private readonly ConcurrentDictionary<string, MarketSnapshot> _snapshots = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Guid, ScoreResult> _results = new();
     private readonly ConcurrentDictionary<long, PaperPosition> _open = new();
-    private readonly ConcurrentQueue<PaperPosition> _recentClosed = new();
     private readonly ConcurrentDictionary<string, double> _lastPrices = new(StringComparer.Ordinal);
     private long _trades;
     private long _ticks;
@@ -62,8 +61,6 @@ public sealed class LiveEngineState : IEngineEventSink
 
     public IReadOnlyCollection<PaperPosition> OpenPositions => [.. _open.Values.OrderBy(p => p.PositionId)];
 
-    public IReadOnlyCollection<PaperPosition> RecentClosed => [.. _recentClosed];
-
     public IReadOnlyDictionary<string, double> LastPrices => _lastPrices;
 
     internal void OnTradeApplied(string symbol, double price, long wallMs)
@@ -87,12 +84,5 @@ public sealed class LiveEngineState : IEngineEventSink
 
     public void OnPositionOpened(PaperPosition position) => _open[position.PositionId] = position;
 
-    public void OnPositionClosed(PaperPosition position, double balanceAfter)
-    {
-        _open.TryRemove(position.PositionId, out _);
-        _recentClosed.Enqueue(position);
-        while (_recentClosed.Count > 500 && _recentClosed.TryDequeue(out _))
-        {
-        }
-    }
+    public void OnPositionClosed(PaperPosition position, double balanceAfter) => _open.TryRemove(position.PositionId, out _);
 }
