@@ -25,6 +25,9 @@ public static class StrategyEndpoints
         strategies.MapGet("/", async (StrategyService service, bool? includeDeprecated, CancellationToken ct) =>
             (await service.ListAsync(includeDeprecated ?? false, ct)).Select(StrategyDto.From));
 
+        strategies.MapGet("/summaries", async (StrategySummaryService summaries, bool? deprecated, CancellationToken ct) =>
+            (await summaries.ListAsync(deprecated ?? false, ct)).Select(StrategySummaryDto.From));
+
         strategies.MapGet("/{id:guid}", async Task<Results<Ok<StrategyDto>, NotFound>> (Guid id, StrategyService service, CancellationToken ct) =>
             await service.FindAsync(id, ct) is { } s ? TypedResults.Ok(StrategyDto.From(s)) : TypedResults.NotFound());
 
@@ -99,6 +102,16 @@ public static class StrategyEndpoints
         });
 
         return app;
+    }
+
+    /// <summary>A plaza card as the API shows it.</summary>
+    public sealed record StrategySummaryDto(StrategyDto Strategy, string DisplayStatus, DateTimeOffset CreatedAt, DateTimeOffset? DeprecatedAt,
+        int TradeCount, double WinRate, double NetR, double NetUsdt, double AvgWinR, double AvgLossR, double PnlR24h, double PnlUsdt24h,
+        int OpenPositions, long? LastTradeMs, long? LastEvaluationMs)
+    {
+        public static StrategySummaryDto From(StrategySummary s) => new(StrategyDto.From(s.Strategy), s.DisplayStatus, s.CreatedAt, s.DeprecatedAt,
+            s.Trades.TradeCount, s.Trades.WinRate, s.Trades.NetR, s.Trades.NetUsdt, s.Trades.AvgWinR, s.Trades.AvgLossR, s.Trades.PnlR24h, s.Trades.PnlUsdt24h,
+            s.OpenPositions, s.LastTradeMs, s.LastEvaluationMs);
     }
 
     /// <summary>A position as the API shows it.</summary>

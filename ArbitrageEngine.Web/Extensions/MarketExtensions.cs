@@ -26,6 +26,7 @@ public static class MarketExtensions
         builder.Services.AddHostedService<PartitionMaintenanceService>();
         builder.Services.AddHostedService<EvaluationRetentionService>();
         builder.Services.AddScoped<ArbitrageEngine.Web.Strategies.StrategyService>();
+        builder.Services.AddScoped<ArbitrageEngine.Web.Strategies.StrategySummaryService>();
         builder.Services.AddHealthChecks().AddCheck<EngineHealthCheck>("engine");
         builder.Services.AddSingleton<ArbitrageEngine.Web.Live.LiveNotifier>();
         builder.Services.AddSignalR();

@@ -14,6 +14,13 @@ public sealed record TradeRow(long PositionId, string Symbol, string Direction, 
 /// <summary>A point of the equity curve: after each closed trade, cumulative R and USDT.</summary>
 public sealed record EquityPoint(long TimeMs, double CumulativeR, double CumulativeUsdt);
 
+/// <summary>Closed-trade aggregates of one strategy (plaza card figures), computed in SQL.</summary>
+public sealed record TradeAggregate(Guid StrategyId, int TradeCount, int Wins, int Losses, double NetR, double NetUsdt, double AvgWinR, double AvgLossR,
+    double PnlR24h, double PnlUsdt24h, long? LastExitTs, long? LastEntryTs)
+{
+    public double WinRate => TradeCount == 0 ? 0 : (double)Wins / TradeCount;
+}
+
 /// <summary>Filters for the evaluation log.</summary>
 public sealed record EvaluationFilter(long? BeforeTs = null, int Limit = 50, bool SignalsOnly = false, bool BlockedOnly = false, string? Gate = null);
 
@@ -70,6 +77,39 @@ public sealed class PaperQueries(NpgsqlDataSource dataSource)
             result.Add(new TradeRow(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetDouble(5), r.GetDouble(6), r.GetInt64(7),
                 r.IsDBNull(8) ? null : r.GetDouble(8), r.IsDBNull(9) ? null : r.GetInt64(9), r.GetDouble(10), r.GetDouble(11), r.GetDouble(12), r.GetBoolean(13),
                 r.IsDBNull(14) ? null : r.GetDouble(14), r.IsDBNull(15) ? null : r.GetDecimal(15), r.GetDecimal(16)));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// One aggregate row per strategy that has trades (win = pnl_r &gt; 0, loss = pnl_r &lt; 0, as in PaperStatistics);
+    /// one grouped scan instead of loading every trade, so a 1,000-card plaza stays fast.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, TradeAggregate>> AggregatesAsync(long nowMs, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            SELECT strategy_id,
+                   count(*) FILTER (WHERE exit_ts IS NOT NULL),
+                   count(*) FILTER (WHERE exit_ts IS NOT NULL AND pnl_r > 0),
+                   count(*) FILTER (WHERE exit_ts IS NOT NULL AND pnl_r < 0),
+                   coalesce(sum(pnl_r) FILTER (WHERE exit_ts IS NOT NULL), 0),
+                   coalesce(sum(pnl_usdt) FILTER (WHERE exit_ts IS NOT NULL), 0),
+                   coalesce(avg(pnl_r) FILTER (WHERE exit_ts IS NOT NULL AND pnl_r > 0), 0),
+                   coalesce(avg(pnl_r) FILTER (WHERE exit_ts IS NOT NULL AND pnl_r < 0), 0),
+                   coalesce(sum(pnl_r) FILTER (WHERE exit_ts > $1), 0),
+                   coalesce(sum(pnl_usdt) FILTER (WHERE exit_ts > $1), 0),
+                   max(exit_ts), max(entry_ts)
+            FROM paper_trades GROUP BY strategy_id
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = nowMs - 86_400_000 });
+        var result = new Dictionary<Guid, TradeAggregate>();
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var id = r.GetGuid(0);
+            result[id] = new TradeAggregate(id, (int)r.GetInt64(1), (int)r.GetInt64(2), (int)r.GetInt64(3), r.GetDouble(4), (double)r.GetDecimal(5),
+                r.GetDouble(6), r.GetDouble(7), r.GetDouble(8), (double)r.GetDecimal(9), r.IsDBNull(10) ? null : r.GetInt64(10), r.IsDBNull(11) ? null : r.GetInt64(11));
         }
 
         return result;
