@@ -1,30 +1,6 @@
-using ArbitrageEngine.Web.Accounts;
-using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
+using ArbitrageEngine.Web.Components.Shared;
 
 namespace ArbitrageEngine.Web.Components.Pages.Admin;
 
-/// <summary>
-/// Base for interactive admin pages: each operation runs its service in a fresh DI scope (a circuit lives long; a
-/// DbContext must not) and knows who acts from where, for the audit log.
-/// </summary>
-public abstract class AdminPage : ComponentBase
-{
-    [Inject]
-    protected IServiceScopeFactory ScopeFactory { get; set; } = default!;
-
-    [Inject]
-    protected ClientConnection Connection { get; set; } = default!;
-
-    [CascadingParameter]
-    protected Task<AuthenticationState> AuthenticationState { get; set; } = default!;
-
-    protected async Task<TResult> RunAsync<TService, TResult>(Func<TService, Task<TResult>> action)
-        where TService : notnull
-    {
-        await using var scope = ScopeFactory.CreateAsyncScope();
-        return await action(scope.ServiceProvider.GetRequiredService<TService>());
-    }
-
-    protected async Task<AuditActor> ActorAsync() => AuditActor.From((await AuthenticationState).User, Connection.Ip);
-}
+/// <summary>Base for interactive admin pages (scoped service calls and the acting user come from <see cref="DataPage"/>).</summary>
+public abstract class AdminPage : DataPage;
