@@ -91,6 +91,8 @@ public static class StrategyEndpoints
         strategies.MapGet("/{id:guid}/evaluations/latest", Results<Ok<object>, NotFound> (Guid id, LiveEngineState live) =>
             live.LatestResults.TryGetValue(id, out var r) ? TypedResults.Ok<object>(r) : TypedResults.NotFound());
 
+        api.MapGet("/metrics", (PipelineMetrics metrics) => metrics.Snapshot());
+
         api.MapGet("/positions", (LiveEngineState live) => live.OpenPositions.Select(PositionDto.From));
 
         api.MapGet("/market/latest", (LiveEngineState live) => new

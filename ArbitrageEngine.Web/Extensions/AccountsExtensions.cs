@@ -1,6 +1,8 @@
 using ArbitrageEngine.Engine.Persistence;
 using ArbitrageEngine.Engine.Persistence.Entities;
 using ArbitrageEngine.Web.Accounts;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -21,11 +23,15 @@ public static class AccountsExtensions
         services.AddScoped<AuthenticationStateProvider, RevalidatingAuthenticationStateProvider>();
         services.AddHttpContextAccessor();
 
+        // Requests presenting an API token use the token scheme; everything else the Identity cookie.
         services.AddAuthentication(options =>
             {
-                options.DefaultScheme = IdentityConstants.ApplicationScheme;
+                options.DefaultScheme = CookieOrToken;
                 options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
             })
+            .AddPolicyScheme(CookieOrToken, CookieOrToken, options => options.ForwardDefaultSelector = context =>
+                ApiTokenAuthenticationHandler.PresentedToken(context.Request) is null ? IdentityConstants.ApplicationScheme : ApiTokenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
             .AddIdentityCookies();
         services.ConfigureApplicationCookie(options =>
         {
@@ -37,6 +43,9 @@ public static class AccountsExtensions
             options.Cookie.SameSite = SameSiteMode.Lax;
             options.SlidingExpiration = true;
             options.ExpireTimeSpan = TimeSpan.FromDays(7);
+            // API and hub clients get status codes, not a redirect to the login page.
+            options.Events.OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized);
+            options.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
         });
         // Check the security stamp (and ban flag) on every request: a ban signs the user out at the next request.
         services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.Zero);
@@ -68,8 +77,25 @@ public static class AccountsExtensions
         services.AddScoped<InviteService>();
         services.AddScoped<RegistrationService>();
         services.AddScoped<UserAdminService>();
+        services.AddScoped<ApiTokenService>();
         services.AddHostedService<AdminBootstrap>();
         return builder;
+    }
+
+    private const string CookieOrToken = "CookieOrToken";
+
+    private static Task RedirectOrStatus(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/hubs"))
+        {
+            context.Response.StatusCode = status;
+        }
+        else
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>Account endpoints that are not pages (logout is a POST with antiforgery).</summary>

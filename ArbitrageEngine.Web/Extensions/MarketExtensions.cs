@@ -20,6 +20,8 @@ public static class MarketExtensions
         builder.Services.AddSingleton<MarketDatabase>();
         builder.Services.AddSingleton<MarketSourceFactory>();
         builder.Services.AddSingleton<LiveEngineState>();
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton<PipelineMetrics>();
         builder.Services.AddSingleton<EngineCommandQueue>();
         builder.Services.AddSingleton<MarketPipelineService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MarketPipelineService>());

@@ -12,17 +12,39 @@ namespace ArbitrageEngine.Web.Live;
 /// subscribers, so a slow subscriber cannot slow the engine. Price ticks are coalesced to ≤ 4/s per symbol.
 /// Components must marshal callbacks with InvokeAsync.
 /// </summary>
-public sealed partial class LiveNotifier(TimeProvider clock, ILogger<LiveNotifier> logger) : IEngineEventSink, IDisposable
+public sealed partial class LiveNotifier : IEngineEventSink, IDisposable
 {
+    private readonly TimeProvider clock;
+    private readonly ILogger<LiveNotifier> logger;
     private const long PriceIntervalMs = 250;
-    private readonly Channel<LiveEvent> _events = Channel.CreateBounded<LiveEvent>(
-        new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly Channel<LiveEvent> _events;
+    private long _dropped;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, long> _lastPricePublish = new(StringComparer.Ordinal);
     private List<EvaluationSummary> _tick = [];
     private ImmutableSubscribers _subscribers = new([]);
     private readonly CancellationTokenSource _stop = new();
     private Task? _dispatcher;
+
+    public LiveNotifier(TimeProvider clock, ILogger<LiveNotifier> logger)
+        : this(clock, logger, 10_000)
+    {
+    }
+
+    private LiveNotifier(TimeProvider clock, ILogger<LiveNotifier> logger, int capacity)
+    {
+        this.clock = clock;
+        this.logger = logger;
+        _events = Channel.CreateBounded<LiveEvent>(
+            new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest },
+            _ => Interlocked.Increment(ref _dropped));
+    }
+
+    /// <summary>Events waiting for delivery to subscribers.</summary>
+    public long Pending => _events.Reader.Count;
+
+    /// <summary>Events dropped because subscribers fell 10,000 events behind.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
 
     private sealed record ImmutableSubscribers(Func<LiveEvent, Task>[] Handlers);
 
@@ -69,7 +91,7 @@ public sealed partial class LiveNotifier(TimeProvider clock, ILogger<LiveNotifie
     {
         var results = _tick;
         _tick = [];
-        Publish(new EvaluationEvent(tickMs, results));
+        Publish(new EvaluationEvent(tickMs, clock.GetUtcNow().ToUnixTimeMilliseconds(), results));
     }
 
     public void OnPositionOpened(PaperPosition p) => Publish(Position("opened", p, null, p.EntryTimeMs));

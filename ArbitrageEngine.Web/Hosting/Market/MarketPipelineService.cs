@@ -27,6 +27,7 @@ public sealed partial class MarketPipelineService(
     LiveEngineState live,
     ArbitrageEngine.Web.Live.LiveNotifier notifier,
     EngineCommandQueue commands,
+    PipelineMetrics metrics,
     IServiceScopeFactory scopes,
     TimeProvider clock,
     ILoggerFactory loggerFactory,
@@ -139,6 +140,15 @@ public sealed partial class MarketPipelineService(
         var persistenceTask = persistence.RunAsync(stop.Token);
         var dataTask = dataWriter.RunAsync(stop.Token);
         var sourceTask = source is null ? Task.CompletedTask : RunSourceAsync(source, channel.Writer, stop.Token);
+        using var gauges = new CompositeDisposable(
+            metrics.TrackQueue("pipeline_input", () => channel.Reader.Count),
+            metrics.TrackQueue("trade_writer", () => writer.Buffered),
+            metrics.TrackDropped("trade_writer", () => writer.Dropped),
+            metrics.TrackQueue("market_data_writer", () => dataWriter.Buffered),
+            metrics.TrackDropped("market_data_writer", () => dataWriter.Dropped),
+            metrics.TrackQueue("paper_persistence", () => persistence.Pending),
+            metrics.TrackQueue("live_notifier", () => notifier.Pending),
+            metrics.TrackDropped("live_notifier", () => notifier.Dropped));
 
         try
         {
@@ -172,6 +182,7 @@ public sealed partial class MarketPipelineService(
                 Persistence?.EndTick(nextTick, engine.LastSignals, engine.Strategies.Where(s => s.Status == StrategyStatus.Running).Select(s => s.StrategyId));
                 notifier.EndTick(nextTick);
                 live.OnTickDone(nextTick, clock.GetUtcNow().ToUnixTimeMilliseconds(), sw.Elapsed.TotalMilliseconds);
+                metrics.RecordTick(sw.Elapsed.TotalMilliseconds);
                 nextTick += intervalMs;
                 if (wall - nextTick > 4 * intervalMs)
                 {
@@ -323,6 +334,17 @@ public sealed partial class MarketPipelineService(
         }
 
         return result;
+    }
+
+    private sealed class CompositeDisposable(params IDisposable[] parts) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var part in parts)
+            {
+                part.Dispose();
+            }
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Market pipeline faulted; restarting in {Seconds} s")]

@@ -1,0 +1,134 @@
+using System.Security.Cryptography;
+using System.Text;
+using ArbitrageEngine.Engine.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace ArbitrageEngine.Web.Accounts;
+
+/// <summary>A token as its owner sees it in the list (never the secret).</summary>
+public sealed record ApiTokenView(Guid TokenId, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
+
+/// <summary>The owner of a presented token.</summary>
+public sealed record ApiTokenOwner(Guid TokenId, string UserId, DateTimeOffset? LastUsedAt);
+
+/// <summary>
+/// Per-user API tokens (account page): created with a random 256-bit secret shown once, stored as a SHA-256 hash,
+/// revocable; creation and revocation are audited.
+/// </summary>
+public sealed class ApiTokenService(ArbitrageDbContext db, AuditLog audit, TimeProvider clock)
+{
+    public const string Prefix = "ae_";
+    public const int MaxTokensPerUser = 20;
+
+    public async Task<IReadOnlyList<ApiTokenView>> ListAsync(string userId, CancellationToken ct = default)
+    {
+        await using var cmd = await CommandAsync("""
+            SELECT token_id, name, prefix, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC
+            """, ct, userId);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var result = new List<ApiTokenView>();
+        while (await r.ReadAsync(ct))
+        {
+            result.Add(new ApiTokenView(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetFieldValue<DateTimeOffset>(3),
+                r.IsDBNull(4) ? null : r.GetFieldValue<DateTimeOffset>(4), r.IsDBNull(5) ? null : r.GetFieldValue<DateTimeOffset>(5)));
+        }
+
+        return result;
+    }
+
+    /// <summary>Creates a token; the returned secret is not stored anywhere and cannot be shown again.</summary>
+    public async Task<OperationResult<string>> CreateAsync(string userId, string? name, AuditActor actor, CancellationToken ct = default)
+    {
+        name = name?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > 64)
+        {
+            return OperationResult.Fail("name", "Give the token a name of 1 to 64 characters.");
+        }
+
+        var active = await db.Database.SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM api_tokens WHERE user_id = {userId} AND revoked_at IS NULL").SingleAsync(ct);
+        if (active >= MaxTokensPerUser)
+        {
+            return OperationResult.Fail("name", $"At most {MaxTokensPerUser} active tokens; revoke one first.");
+        }
+
+        var secret = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var id = Guid.CreateVersion7();
+        var prefix = secret[..(Prefix.Length + 6)];
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO api_tokens (token_id, user_id, name, prefix, token_hash, created_at) VALUES ({id}, {userId}, {name}, {prefix}, {Hash(secret)}, {now})
+            """, ct);
+        audit.Add(actor, "api_token.create", "api_token", id.ToString(), after: new { name, prefix });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new(secret, OperationResult.Ok);
+    }
+
+    public async Task<OperationResult> RevokeAsync(string userId, Guid tokenId, AuditActor actor, CancellationToken ct = default)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var changed = await db.Database.ExecuteSqlAsync(
+            $"UPDATE api_tokens SET revoked_at = {clock.GetUtcNow()} WHERE token_id = {tokenId} AND user_id = {userId} AND revoked_at IS NULL", ct);
+        if (changed == 0)
+        {
+            return OperationResult.Fail("", "Token not found or already revoked.");
+        }
+
+        audit.Add(actor, "api_token.revoke", "api_token", tokenId.ToString());
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return OperationResult.Ok;
+    }
+
+    /// <summary>The owner of an active token, or null; marks it used (at most once a minute, to spare writes).</summary>
+    public async Task<ApiTokenOwner?> FindOwnerAsync(string presented, CancellationToken ct = default)
+    {
+        if (!presented.StartsWith(Prefix, StringComparison.Ordinal) || presented.Length > 200)
+        {
+            return null;
+        }
+
+        ApiTokenOwner? owner = null;
+        await using (var cmd = await CommandAsync("SELECT token_id, user_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL", ct, Hash(presented)))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        {
+            if (await r.ReadAsync(ct))
+            {
+                owner = new ApiTokenOwner(r.GetGuid(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetFieldValue<DateTimeOffset>(2));
+            }
+        }
+
+        var now = clock.GetUtcNow();
+        if (owner is not null && (owner.LastUsedAt is null || now - owner.LastUsedAt > TimeSpan.FromMinutes(1)))
+        {
+            await db.Database.ExecuteSqlAsync($"UPDATE api_tokens SET last_used_at = {now} WHERE token_id = {owner.TokenId}", ct);
+        }
+
+        return owner;
+    }
+
+    private async Task<System.Data.Common.DbCommand> CommandAsync(string sql, CancellationToken ct, params object[] parameters)
+    {
+        var connection = db.Database.GetDbConnection();
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            await db.Database.OpenConnectionAsync(ct);
+        }
+
+        var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        foreach (var value in parameters)
+        {
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = value });
+        }
+
+        return cmd;
+    }
+
+    internal static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
