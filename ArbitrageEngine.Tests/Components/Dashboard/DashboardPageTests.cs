@@ -15,7 +15,7 @@ using DashboardPage = ArbitrageEngine.Web.Components.Pages.Dashboard;
 
 namespace ArbitrageEngine.Tests.Components.Dashboard;
 
-public sealed class DashboardPageTests : BunitContext
+public sealed class DashboardPageTests : BunitContext, IAsyncLifetime
 {
     // 2026-11-26 09:30:00 UTC.
     private static readonly long Now = new DateTimeOffset(2026, 11, 26, 9, 30, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
@@ -57,10 +57,13 @@ public sealed class DashboardPageTests : BunitContext
         Services.AddScoped<ClientConnection>();
     }
 
-    protected override void Dispose(bool disposing)
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // MudBlazor registers services that are only IAsyncDisposable: dispose asynchronously before xunit's Dispose.
+    async Task IAsyncLifetime.DisposeAsync()
     {
         _notifier.Dispose();
-        base.Dispose(disposing);
+        await DisposeAsync();
     }
 
     private static MarketSnapshot Snapshot(string symbol, double price, double? funding) => new()
@@ -78,8 +81,8 @@ public sealed class DashboardPageTests : BunitContext
     {
         _live.Phase = PipelinePhase.Live;
         _live.OnSnapshot(Snapshot("BTCUSDT", 83_084.3, 0.0001));
-        _live.OnSnapshot(Snapshot("ETHUSDT", 3_012.5, -0.00005));
-        _live.OnTradeApplied("BTCUSDT", 83_100.25, Now - 500);
+        _live.OnSnapshot(Snapshot("ETHUSDT", 3_012.5, -0.00006));
+        _live.OnTradeApplied("BTCUSDT", 83_100.4, Now - 500);
         _live.OnTradeApplied("ETHUSDT", 3_012.75, Now - 400);
         _live.OnTickDone(Now - 15_000, Now - 14_000, 4.2);
         _live.RunningStrategies = 72;
@@ -97,11 +100,11 @@ public sealed class DashboardPageTests : BunitContext
 
         var cut = Render<DashboardPage>();
 
-        Assert.Equal("83,100.2", Text(cut, "ticker-price-BTCUSDT"));
+        Assert.Equal("83,100.4", Text(cut, "ticker-price-BTCUSDT"));
         Assert.Equal("3,012.75", Text(cut, "ticker-price-ETHUSDT"));
         Assert.Equal("+0.0100%", Text(cut, "ticker-funding-BTCUSDT"));
-        Assert.Equal("-0.0050%", Text(cut, "ticker-funding-ETHUSDT"));
-        Assert.Equal("-5.48%", Text(cut, "ticker-annualised-ETHUSDT"));
+        Assert.Equal("-0.0060%", Text(cut, "ticker-funding-ETHUSDT"));
+        Assert.Equal("-6.57%", Text(cut, "ticker-annualised-ETHUSDT"));
         Assert.Contains("00:00 (06:30:00)", Text(cut, "ticker-next-funding-BTCUSDT"), StringComparison.Ordinal);
         Assert.Equal("—", Text(cut, "ticker-change-BTCUSDT")); // the open is still loading
         Assert.Contains("17:29:46", Text(cut, "engine-last-tick"), StringComparison.Ordinal); // Beijing time
