@@ -16,7 +16,7 @@ public static class ChartStyle
     public static string X(long ms) =>
         DateTimeOffset.FromUnixTimeMilliseconds(ms).ToOffset(Formatting.Fmt.BeijingOffset).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
 
-    public static Layout Layout(bool secondAxis) => new()
+    public static Plotly.Blazor.Layout Layout(bool secondAxis) => new()
     {
         Height = 320,
         PaperBgColor = "rgba(0,0,0,0)",
@@ -30,5 +30,5 @@ public static class ChartStyle
             : [new YAxis { GridColor = "rgba(128,128,128,0.15)", ZeroLine = true }],
     };
 
-    public static Config Config() => new() { Responsive = true, DisplayLogo = false };
+    public static Plotly.Blazor.Config Config() => new() { Responsive = true, DisplayLogo = false };
 }
