@@ -109,7 +109,7 @@ public static class DetailText
     public static string Csv(IEnumerable<TradeRow> rows)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("position_id,symbol,direction,status,tier,score,entry_price,entry_ts,entry_time_bj,exit_price,exit_ts,exit_time_bj,sl,tp1,tp2,tp1_hit,pnl_r,pnl_usdt,risk_usd");
+        sb.Append("position_id,symbol,direction,status,tier,score,entry_price,entry_ts,entry_time_bj,exit_price,exit_ts,exit_time_bj,sl,tp1,tp2,tp1_hit,pnl_r,pnl_usdt,risk_usd\r\n");
         foreach (var t in rows)
         {
             string[] cells =
