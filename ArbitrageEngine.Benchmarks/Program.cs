@@ -4,10 +4,16 @@ using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- --filter '*'     (BenchmarkDotNet: engine, parser)
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- storage          (PostgreSQL ingest and warm-up)
+// scripts/pipeline-load.sh [--minutes 10] [--clients 100]                       (the live app under load; see Live/PipelineLoad.cs)
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- --connector-load [--seconds 20] [--rate 1000] [--symbols 4]
 if (args is ["storage", ..])
 {
     return await StorageLoad.RunAsync(args);
+}
+
+if (args is ["pipeline-load", ..])
+{
+    return await ArbitrageEngine.Benchmarks.Live.PipelineLoad.RunAsync(args);
 }
 
 if (args.Contains("--connector-load"))

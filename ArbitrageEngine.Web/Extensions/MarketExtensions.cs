@@ -31,7 +31,8 @@ public static class MarketExtensions
         builder.Services.AddScoped<ArbitrageEngine.Web.Strategies.StrategySummaryService>();
         builder.Services.AddHealthChecks().AddCheck<EngineHealthCheck>("engine");
         builder.Services.AddSingleton<ArbitrageEngine.Web.Live.LiveNotifier>();
-        builder.Services.AddSignalR();
+        // Hub payloads use the same snake_case names as the JSON API.
+        builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddHostedService<ArbitrageEngine.Web.Hubs.MarketHubBroadcaster>();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o =>

@@ -24,8 +24,11 @@ public sealed record PositionEvent(
 /// <summary>One strategy's result at a tick, as much as a list or a card needs.</summary>
 public sealed record EvaluationSummary(Guid StrategyId, string Symbol, double Score, string? Direction, string? Signal, string? Tier, string? GateBlock);
 
-/// <summary>All results of one evaluation tick; <paramref name="CompletedMs"/> is the wall time the tick finished (for latency).</summary>
-public sealed record EvaluationEvent(long TickMs, long CompletedMs, IReadOnlyList<EvaluationSummary> Results) : LiveEvent;
+/// <summary>
+/// All results of one evaluation tick; <paramref name="CompletedMs"/> is the wall time the tick finished (clients measure
+/// their latency from it) and <paramref name="DurationMs"/> how long scoring, deciding and the persistence hand-off took.
+/// </summary>
+public sealed record EvaluationEvent(long TickMs, long CompletedMs, double DurationMs, IReadOnlyList<EvaluationSummary> Results) : LiveEvent;
 
 /// <summary>A strategy was created, edited, paused, resumed, deprecated, restored or topped up.</summary>
 public sealed record StrategyChangedEvent(Guid StrategyId, string Action) : LiveEvent;

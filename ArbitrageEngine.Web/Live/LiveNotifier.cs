@@ -87,11 +87,11 @@ public sealed partial class LiveNotifier : IEngineEventSink, IDisposable
         _tick.Add(new EvaluationSummary(r.StrategyId, r.Symbol, r.Score, r.Direction?.Name(), r.Signal?.Name(), r.Tier, r.GateBlock));
 
     /// <summary>Called by the loop after each tick.</summary>
-    public void EndTick(long tickMs)
+    public void EndTick(long tickMs, double durationMs)
     {
         var results = _tick;
         _tick = [];
-        Publish(new EvaluationEvent(tickMs, clock.GetUtcNow().ToUnixTimeMilliseconds(), results));
+        Publish(new EvaluationEvent(tickMs, clock.GetUtcNow().ToUnixTimeMilliseconds(), durationMs, results));
     }
 
     public void OnPositionOpened(PaperPosition p) => Publish(Position("opened", p, null, p.EntryTimeMs));

@@ -185,7 +185,7 @@ public sealed class DashboardPageTests : BunitContext, IAsyncLifetime
 
         _live.OnSnapshot(Snapshot("BTCUSDT", 83_084.3, -0.0002));
         _live.RunningStrategies = 70;
-        _notifier.Publish(new EvaluationEvent(Now, Now, []));
+        _notifier.Publish(new EvaluationEvent(Now, Now, 1.5, []));
 
         cut.WaitForAssertion(() =>
         {

@@ -180,9 +180,10 @@ public sealed partial class MarketPipelineService(
                 var sw = Stopwatch.StartNew();
                 engine.Tick(nextTick);
                 Persistence?.EndTick(nextTick, engine.LastSignals, engine.Strategies.Where(s => s.Status == StrategyStatus.Running).Select(s => s.StrategyId));
-                notifier.EndTick(nextTick);
-                live.OnTickDone(nextTick, clock.GetUtcNow().ToUnixTimeMilliseconds(), sw.Elapsed.TotalMilliseconds);
-                metrics.RecordTick(sw.Elapsed.TotalMilliseconds);
+                var durationMs = sw.Elapsed.TotalMilliseconds;
+                notifier.EndTick(nextTick, durationMs);
+                live.OnTickDone(nextTick, clock.GetUtcNow().ToUnixTimeMilliseconds(), durationMs);
+                metrics.RecordTick(durationMs);
                 nextTick += intervalMs;
                 if (wall - nextTick > 4 * intervalMs)
                 {
