@@ -71,6 +71,11 @@ public abstract class PlazaPageBase : DataPage, IDisposable
             Summaries = await RunAsync<StrategySummaryService, IReadOnlyList<StrategySummary>>(s => s.ListAsync(ShowDeprecated, _cts.Token));
             LoadError = null;
             LastUpdated = Clock.GetUtcNow();
+            // Until the next tick arrives, the engine's latest evaluation tells whether it is alive.
+            if (Summaries.Select(s => s.LastEvaluationMs).Max() is { } lastEval && lastEval > (LastTickMs ?? 0))
+            {
+                LastTickMs = lastEval;
+            }
         }
         catch (OperationCanceledException) when (_cts.IsCancellationRequested)
         {
