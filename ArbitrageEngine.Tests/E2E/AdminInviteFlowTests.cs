@@ -49,7 +49,7 @@ public sealed class AdminInviteFlowTests(PostgresFixture postgres) : BrowserTest
     {
         var page = await NewPageAsync();
         await LoginAsync(page, TestApp.AdminUserName, TestApp.AdminPassword);
-        await Assertions.Expect(page.GetByTestId("coming-later")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("engine-status")).ToBeVisibleAsync();
         await MaybeScreenshotAsync(page, "dashboard-dark");
 
         await page.GetByTestId("theme-toggle").ClickAsync();
