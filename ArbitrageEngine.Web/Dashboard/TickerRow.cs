@@ -104,7 +104,7 @@ public sealed class TickerRow(string symbol)
 
     public string AnnualisedText => AnnualisedFunding is { } a ? Signed(a, 2) : "—";
 
-    public string NextFundingText(long nowMs) => Fmt.Time(NextFundingMs(nowMs), "HH:mm");
+    public string NextFundingText(long nowMs, bool utc = false) => Fmt.Time(NextFundingMs(nowMs), "HH:mm", utc);
 
     /// <summary>"07:59:58" until the next funding.</summary>
     public string CountdownText(long nowMs) => Countdown(FundingCountdown(nowMs));

@@ -1,3 +1,5 @@
+using ArbitrageEngine.Web.Components.Formatting;
+using Microsoft.AspNetCore.Components;
 using ArbitrageEngine.Web.Components.Plaza;
 using ArbitrageEngine.Web.Strategies;
 using Bunit;
@@ -108,6 +110,17 @@ public sealed class StrategyCardTests : MudTestContext
 
         Assert.Empty(cut.FindAll("[data-testid=open-positions]"));
         Assert.Equal("last trade 11-20 08:00", cut.Find("[data-testid=last-trade]").TextContent.Trim());
+    }
+
+    [Fact]
+    public void Render_UtcChosen_ShowsLastTradeTimeInUtc()
+    {
+        var summary = Summary(openPositions: 0, lastExitMs: Created.ToUnixTimeMilliseconds());
+        var cut = Render<CascadingValue<TimeZoneChoice>>(p => p
+            .Add(c => c.Value, new TimeZoneChoice(true))
+            .AddChildContent<StrategyCard>(card => card.Add(c => c.Summary, summary).Add(c => c.NowMs, Now)));
+
+        Assert.Equal("last trade 11-20 00:00", cut.Find("[data-testid=last-trade]").TextContent.Trim());
     }
 
     [Fact]

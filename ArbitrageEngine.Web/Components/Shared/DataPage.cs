@@ -1,6 +1,7 @@
 using ArbitrageEngine.Web.Accounts;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using ArbitrageEngine.Web.Components.Formatting;
 
 namespace ArbitrageEngine.Web.Components.Shared;
 
@@ -19,6 +20,10 @@ public abstract class DataPage : ComponentBase
 
     [CascadingParameter]
     protected Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+
+    /// <summary>Beijing time (default) or UTC, chosen in the app bar.</summary>
+    [CascadingParameter]
+    protected TimeZoneChoice Zone { get; set; } = TimeZoneChoice.Beijing;
 
     protected async Task<TResult> RunAsync<TService, TResult>(Func<TService, Task<TResult>> action)
         where TService : notnull
