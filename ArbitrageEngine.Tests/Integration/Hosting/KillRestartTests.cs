@@ -28,7 +28,7 @@ public sealed class KillRestartTests(PostgresFixture postgres, ITestOutputHelper
         List<Position> before;
         try
         {
-            await Until(async () => (await PositionsAsync(db)).Any(p => p.Status == "active"), "an open position", 180);
+            await SimulatedApp.Until(async () => (await PositionsAsync(db)).Any(p => p.Status == "active"), "an open position", 180);
             await Task.Delay(1500); // let a few more ticks run so several strategies hold positions
             before = await PositionsAsync(db);
         }
@@ -59,8 +59,8 @@ public sealed class KillRestartTests(PostgresFixture postgres, ITestOutputHelper
         var second = StartApp(cs);
         try
         {
-            await Until(async () => (await PositionsAsync(db)).Single(p => p.Id == victim.Id).Status != "active", "the missed stop to be applied", 180);
-            await Until(async () => await TickedSinceAsync(db, restartedAt), "live ticks after the restart", 120);
+            await SimulatedApp.Until(async () => (await PositionsAsync(db)).Single(p => p.Id == victim.Id).Status != "active", "the missed stop to be applied", 180);
+            await SimulatedApp.Until(async () => await TickedSinceAsync(db, restartedAt), "live ticks after the restart", 120);
             await Task.Delay(3000); // a few ticks in which a duplicate signal would show up
         }
         finally
@@ -192,16 +192,6 @@ public sealed class KillRestartTests(PostgresFixture postgres, ITestOutputHelper
         await using var cmd = db.CreateCommand("SELECT count(DISTINCT ts) FROM signal_evaluations WHERE ts > $1");
         cmd.Parameters.Add(new NpgsqlParameter { Value = sinceMs });
         return (long)(await cmd.ExecuteScalarAsync())! >= 2;
-    }
-
-    private static async Task Until(Func<Task<bool>> condition, string what, int seconds)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(250);
-        }
     }
 
     private static int FreePort()

@@ -24,27 +24,11 @@ public sealed class LiveApiTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var connectionString = await postgres.CreateMigratedDatabaseAsync("liveapi");
-        _app = new TestApp(connectionString, kestrel: true, new Dictionary<string, string>
-        {
-            ["Market:Source"] = "Simulated",
-            ["Market:EvalIntervalSeconds"] = "1",
-            ["Market:Simulated:BackfillHours"] = "1",
-            ["Market:WarmupHours"] = "0.5",
-        });
+        _app = new TestApp(connectionString, kestrel: true, SimulatedApp.Settings());
         _ = _app.ServerAddress;
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
-
-    private static async Task Until(Func<Task<bool>> condition, string what, int seconds = 60)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(200);
-        }
-    }
 
     private async Task<string> CreateTokenAsync()
     {
@@ -70,7 +54,7 @@ public sealed class LiveApiTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task Endpoints_WithoutAuthOrWithRevokedToken_Answer401()
     {
         var live = _app.Services.GetRequiredService<LiveEngineState>();
-        await Until(() => Task.FromResult(live.Phase == PipelinePhase.Live), "the pipeline");
+        await SimulatedApp.Until(() => Task.FromResult(live.Phase == PipelinePhase.Live), "the pipeline");
         var id = Guid.NewGuid();
         using var anonymous = Client();
         foreach (var url in new[]
@@ -109,7 +93,7 @@ public sealed class LiveApiTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task Endpoints_WithToken_ServeStrategiesActionsPaperAndMarket()
     {
         var live = _app.Services.GetRequiredService<LiveEngineState>();
-        await Until(() => Task.FromResult(live.Ticks >= 2), "two ticks");
+        await SimulatedApp.Until(() => Task.FromResult(live.Ticks >= 2), "two ticks");
         using var client = Client(await CreateTokenAsync());
 
         var summaries = await client.GetFromJsonAsync<JsonElement>("/api/strategies/summaries");
@@ -132,7 +116,7 @@ public sealed class LiveApiTests(PostgresFixture postgres) : IAsyncLifetime
         var edit = await client.PutAsJsonAsync($"/api/strategies/{id}", new { weight_direction = 70, weight_env = 20, weight_aux = 10, weight_momentum = 0 });
         Assert.Equal(HttpStatusCode.OK, edit.StatusCode);
         var editedAt = live.LastTickMs;
-        await Until(() => Task.FromResult(live.LatestResults.TryGetValue(id, out var r) && r.TimeMs > editedAt + 1000), "a tick after the edit");
+        await SimulatedApp.Until(() => Task.FromResult(live.LatestResults.TryGetValue(id, out var r) && r.TimeMs > editedAt + 1000), "a tick after the edit");
         var latest = await client.GetFromJsonAsync<JsonElement>($"/api/strategies/{id}/evaluations/latest");
         Assert.NotEqual(20, one.GetProperty("weight_env").GetInt32());
         Assert.Equal(20.0, latest.GetProperty("layers").GetProperty("environment").GetProperty("max").GetDouble(), 6);
@@ -164,7 +148,7 @@ public sealed class LiveApiTests(PostgresFixture postgres) : IAsyncLifetime
         var market = await client.GetFromJsonAsync<JsonElement>("/api/market/latest");
         Assert.True(market.GetProperty("prices").TryGetProperty("BTCUSDT", out var btc) && btc.GetDouble() > 0);
 
-        await Until(async () => (await client.GetFromJsonAsync<JsonElement>("/api/metrics")).GetProperty("trades_per_second").GetDouble() > 0, "a trade rate", 20);
+        await SimulatedApp.Until(async () => (await client.GetFromJsonAsync<JsonElement>("/api/metrics")).GetProperty("trades_per_second").GetDouble() > 0, "a trade rate", 20);
         var metrics = await client.GetFromJsonAsync<JsonElement>("/api/metrics");
         Assert.True(metrics.GetProperty("tick_ms").GetProperty("samples").GetInt32() >= 2);
         Assert.True(metrics.GetProperty("queues").TryGetProperty("pipeline_input", out _));
@@ -205,8 +189,8 @@ public sealed class LiveApiTests(PostgresFixture postgres) : IAsyncLifetime
         }
 
 
-        await Until(() => Task.FromResult(Volatile.Read(ref evaluations) > 0), "an evaluation over SignalR", 30);
-        await Until(() =>
+        await SimulatedApp.Until(() => Task.FromResult(Volatile.Read(ref evaluations) > 0), "an evaluation over SignalR", 30);
+        await SimulatedApp.Until(() =>
         {
             lock (positions)
             {

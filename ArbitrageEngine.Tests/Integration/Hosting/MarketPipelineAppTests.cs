@@ -18,44 +18,28 @@ public sealed class MarketPipelineAppTests(PostgresFixture postgres) : IAsyncLif
     public async Task InitializeAsync()
     {
         var connectionString = await postgres.CreateMigratedDatabaseAsync("pipeline");
-        _app = new TestApp(connectionString, kestrel: true, new Dictionary<string, string>
-        {
-            ["Market:Source"] = "Simulated",
-            ["Market:EvalIntervalSeconds"] = "1",
-            ["Market:Simulated:BackfillHours"] = "1",
-            ["Market:WarmupHours"] = "0.5",
-        });
+        _app = new TestApp(connectionString, kestrel: true, SimulatedApp.Settings());
         _ = _app.ServerAddress;
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
-    private static async Task Until(Func<Task<bool>> condition, string what, int seconds = 60)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(200);
-        }
-    }
-
     [Fact]
     public async Task SimulatedSource_StoresTradesTicksAndServesApiAndHub()
     {
         var live = _app.Services.GetRequiredService<LiveEngineState>();
-        await Until(() => Task.FromResult(live.Ticks >= 3), "three live ticks");
+        await SimulatedApp.Until(() => Task.FromResult(live.Ticks >= 3), "three live ticks");
 
         await using (var dataSource = NpgsqlDataSource.Create(_app.ConnectionString))
         {
-            await Until(async () =>
+            await SimulatedApp.Until(async () =>
             {
                 await using var cmd = dataSource.CreateCommand("SELECT count(*) FROM agg_trades");
                 return (long)(await cmd.ExecuteScalarAsync())! > 1_000;
             }, "stored trades");
             await using var strategies = dataSource.CreateCommand("SELECT count(*) FROM strategies");
             Assert.Equal(72L, await strategies.ExecuteScalarAsync()); // the factory grid
-            await Until(async () =>
+            await SimulatedApp.Until(async () =>
             {
                 await using var cmd = dataSource.CreateCommand("SELECT count(DISTINCT ts) FROM signal_evaluations");
                 return (long)(await cmd.ExecuteScalarAsync())! >= 2;
@@ -91,7 +75,7 @@ public sealed class MarketPipelineAppTests(PostgresFixture postgres) : IAsyncLif
         var created = await session.Client.PostAsJsonAsync("/api/strategies", new { display_name = "api made", symbol = "SOLUSDT", entry_score = 70 });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("strategy_id").GetGuid();
-        await Until(() => Task.FromResult(live.LatestResults.ContainsKey(id)), "the new strategy's first evaluation");
+        await SimulatedApp.Until(() => Task.FromResult(live.LatestResults.ContainsKey(id)), "the new strategy's first evaluation");
 
         var firstId = list[0].GetProperty("strategy_id").GetGuid();
         var evaluations = await session.Client.GetFromJsonAsync<JsonElement>($"/api/strategies/{firstId}/evaluations?limit=2");
@@ -113,6 +97,6 @@ public sealed class MarketPipelineAppTests(PostgresFixture postgres) : IAsyncLif
         hub.On<JsonElement>("price", _ => Interlocked.Increment(ref prices));
         await hub.StartAsync();
         await hub.InvokeAsync("SubscribeSymbol", "BTCUSDT");
-        await Until(() => Task.FromResult(Volatile.Read(ref prices) > 0), "a price over SignalR", 20);
+        await SimulatedApp.Until(() => Task.FromResult(Volatile.Read(ref prices) > 0), "a price over SignalR", 20);
     }
 }
