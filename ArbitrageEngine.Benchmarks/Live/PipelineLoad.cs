@@ -14,7 +14,9 @@ namespace ArbitrageEngine.Benchmarks.Live;
 
 /// <summary>
 /// Load script for the live pipeline (issue: live engine). Runs the real web app as a child process (Release build)
-/// on a throwaway PostgreSQL with the simulated market at ~50 trades/s per symbol and the 72 seeded strategies.
+/// on a throwaway PostgreSQL with the simulated market at ~50 trades/s per symbol and the 72 seeded strategies,
+/// waits until the generated 24 h history has drained through the pipeline (the rolling window is then full, so
+/// memory is in steady state), then measures.
 /// Phase 1 (no clients) and phase 2 (N SignalR clients subscribed to everything) each measure: tick duration
 /// (score + decide + persistence hand-off, from every tick's evaluation event), the app's CPU (utime+stime from
 /// /proc, % of one core) and resident memory (least-squares slope in MB/min). Phase 2 also measures tick-to-client
@@ -30,7 +32,7 @@ public static class PipelineLoad
         var minutes = Arg(args, "--minutes", 10.0);
         var clients = (int)Arg(args, "--clients", 100.0);
         var rateMultiplier = Arg(args, "--rate-multiplier", 4.2);
-        var warmupSeconds = Arg(args, "--settle-seconds", 60.0);
+        var warmupSeconds = Arg(args, "--settle-seconds", 30.0);
         var webDll = args.SkipWhile(a => a != "--web").Skip(1).FirstOrDefault()
             ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../ArbitrageEngine.Web/bin/Release/net10.0/ArbitrageEngine.Web.dll"));
         if (!File.Exists(webDll))
@@ -59,9 +61,12 @@ public static class PipelineLoad
                 ["Logging__LogLevel__Default"] = "Warning",
             },
         };
+        var appLog = Path.Combine(Path.GetTempPath(), "ae-pipeline-load-app.log");
+        await using var log = new StreamWriter(appLog) { AutoFlush = true };
+        Console.WriteLine($"app log: {appLog}");
         using var app = Process.Start(start)!;
-        app.OutputDataReceived += (_, _) => { };
-        app.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("app: " + e.Data); };
+        app.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        app.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
         app.BeginOutputReadLine();
         app.BeginErrorReadLine();
         try
@@ -71,7 +76,10 @@ public static class PipelineLoad
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
             Console.WriteLine($"app pid {app.Id} on {baseUrl}; waiting for the live phase");
             await WaitLiveAsync(http);
-            Console.WriteLine($"live; settling {warmupSeconds} s");
+            // The simulated market first generates its 24 h of history (at this rate ~17 M trades) through the same
+            // pipeline; measure only once that backfill has drained and the 24 h window is full (steady state).
+            await WaitBackfillDrainedAsync(http);
+            Console.WriteLine($"live and backfill drained; settling {warmupSeconds} s");
             await Task.Delay(TimeSpan.FromSeconds(warmupSeconds));
 
             var phaseLength = TimeSpan.FromMinutes(minutes / 2);
@@ -81,12 +89,21 @@ public static class PipelineLoad
 
             var latencies = new List<double>();
             var hubs = new List<HubConnection>();
+            var failures = 0;
             for (var i = 0; i < clients; i++)
             {
-                hubs.Add(await ConnectAsync(baseUrl, token, null, latencies));
+                try
+                {
+                    hubs.Add(await ConnectAsync(baseUrl, token, null, latencies));
+                }
+                catch (HttpRequestException ex)
+                {
+                    failures++;
+                    Console.Error.WriteLine($"client {i} failed to connect: {ex.Message}");
+                }
             }
 
-            Console.WriteLine($"{clients} SignalR clients connected");
+            Console.WriteLine($"{hubs.Count} SignalR clients connected, {failures} failed");
             var loaded = await MeasurePhaseAsync(app, http, ticks, phaseLength, $"{clients}_clients");
             double[] lat;
             lock (latencies)
@@ -99,7 +116,8 @@ public static class PipelineLoad
                 await hub.DisposeAsync();
             }
 
-            Console.WriteLine($"signalr_clients={clients}");
+            Console.WriteLine($"signalr_clients={hubs.Count}");
+            Console.WriteLine($"signalr_connect_failures={failures}");
             Console.WriteLine($"signalr_messages={lat.Length}");
             Console.WriteLine(FormattableString.Invariant($"tick_to_client_ms_p50={Percentile(lat, 0.50):F1}"));
             Console.WriteLine(FormattableString.Invariant($"tick_to_client_ms_p99={Percentile(lat, 0.99):F1}"));
@@ -258,6 +276,27 @@ public static class PipelineLoad
         }
 
         throw new TimeoutException("the pipeline never went live");
+    }
+
+    private static async Task WaitBackfillDrainedAsync(HttpClient http)
+    {
+        var quiet = 0;
+        var deadline = DateTime.UtcNow.AddMinutes(45);
+        while (quiet < 3)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("the backfill never drained");
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            var m = await http.GetFromJsonAsync<JsonElement>("/api/metrics");
+            var queues = m.GetProperty("queues");
+            var rate = m.GetProperty("trades_per_second").GetDouble();
+            var backlog = queues.EnumerateObject().Sum(q => q.Value.GetInt64());
+            Console.WriteLine(FormattableString.Invariant($"  draining: {rate:F0} trades/s, queued {backlog}"));
+            quiet = rate < 1_000 && backlog < 50_000 ? quiet + 1 : 0;
+        }
     }
 
     /// <summary>utime + stime of a process, in seconds (/proc/PID/stat fields 14 and 15, clock ticks of 100 Hz).</summary>
