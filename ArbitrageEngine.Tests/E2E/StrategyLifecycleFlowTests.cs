@@ -99,6 +99,7 @@ public sealed partial class StrategyLifecycleFlowTests(PostgresFixture postgres)
         await Assertions.Expect(page.GetByTestId("latest-score")).ToBeVisibleAsync();
         await page.GetByTestId("evaluation-latest").ClickAsync();
         await Assertions.Expect(page.GetByTestId("evaluation-row").First).ToBeVisibleAsync(LiveVisible);
+        await page.GetByTestId("detail-header").ScrollIntoViewIfNeededAsync();
         await MaybeScreenshotAsync(page, "detail-signals");
 
         await page.GetByTestId("tab-paper").ClickAsync();
