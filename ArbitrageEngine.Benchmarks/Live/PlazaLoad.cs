@@ -15,7 +15,8 @@ namespace ArbitrageEngine.Benchmarks.Live;
 /// adds N strategies through <c>POST /api/strategies</c> (Bearer token written straight into <c>api_tokens</c>), logs
 /// in with the machine's Chromium (/usr/bin/chromium) and measures, per run, from the start of the navigation to
 /// <c>/plaza</c> (a full page load, new circuit) until the first <c>strategy-card</c> is visible and until the page is
-/// interactive (the layout's <c>data-interactive=yes</c>). One warm-up run is not counted.
+/// interactive (the layout's <c>data-interactive=yes</c>); as a baseline, the same for the empty deprecated list (page load
+/// and circuit start without cards). One warm-up run is not counted.
 /// Run: scripts/plaza-load.sh [--strategies 1000] [--runs 5]
 /// </summary>
 public static class PlazaLoad
@@ -93,6 +94,7 @@ public static class PlazaLoad
 
             var firstCard = new List<double>();
             var interactive = new List<double>();
+            var baseline = new List<double>();
             for (var run = 0; run <= runs; run++)
             {
                 var page = await context.NewPageAsync();
@@ -113,6 +115,21 @@ public static class PlazaLoad
                 }
 
                 await page.CloseAsync();
+
+                // Baseline: the deprecated list (same page machinery, no strategies) shows the cost of page load and
+                // circuit start alone.
+                var empty = await context.NewPageAsync();
+                watch.Restart();
+                await empty.GotoAsync("plaza/deprecated", new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
+                await empty.Locator("[data-testid=app-ready][data-interactive=yes]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+                await empty.Locator("[data-testid=plaza-empty]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
+                Console.WriteLine(FormattableString.Invariant($"  baseline (empty deprecated list): interactive {watch.Elapsed.TotalMilliseconds:F0} ms"));
+                if (run > 0)
+                {
+                    baseline.Add(watch.Elapsed.TotalMilliseconds);
+                }
+
+                await empty.CloseAsync();
             }
 
             var n = count.ToString(CultureInfo.InvariantCulture);
@@ -122,6 +139,7 @@ public static class PlazaLoad
             Console.WriteLine(FormattableString.Invariant($"plaza_{n}_first_card_ms_max={firstCard.Max():F0}"));
             Console.WriteLine(FormattableString.Invariant($"plaza_{n}_interactive_ms_median={Median(interactive):F0}"));
             Console.WriteLine(FormattableString.Invariant($"plaza_{n}_interactive_ms_max={interactive.Max():F0}"));
+            Console.WriteLine(FormattableString.Invariant($"plaza_empty_baseline_interactive_ms_median={Median(baseline):F0}"));
             return 0;
         }
         finally
