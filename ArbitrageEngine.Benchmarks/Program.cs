@@ -5,6 +5,7 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- --filter '*'     (BenchmarkDotNet: engine, parser)
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- storage          (PostgreSQL ingest and warm-up)
 // scripts/pipeline-load.sh [--minutes 10] [--clients 100]                       (the live app under load; see Live/PipelineLoad.cs)
+// scripts/plaza-load.sh [--strategies 1000] [--runs 5]                          (plaza first render in Chromium; see Live/PlazaLoad.cs)
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- --connector-load [--seconds 20] [--rate 1000] [--symbols 4]
 if (args is ["storage", ..])
 {
@@ -14,6 +15,11 @@ if (args is ["storage", ..])
 if (args is ["pipeline-load", ..])
 {
     return await ArbitrageEngine.Benchmarks.Live.PipelineLoad.RunAsync(args);
+}
+
+if (args is ["plaza-load", ..])
+{
+    return await ArbitrageEngine.Benchmarks.Live.PlazaLoad.RunAsync(args);
 }
 
 if (args.Contains("--connector-load"))

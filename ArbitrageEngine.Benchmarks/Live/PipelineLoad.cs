@@ -221,7 +221,7 @@ public static class PipelineLoad
     }
 
     /// <summary>Waits for the admin the app creates at first start and gives it an API token, straight in the database.</summary>
-    private static async Task<string> IssueTokenAsync(string cs)
+    internal static async Task<string> IssueTokenAsync(string cs)
     {
         await using var dataSource = NpgsqlDataSource.Create(cs);
         var token = "ae_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
@@ -255,7 +255,7 @@ public static class PipelineLoad
         }
     }
 
-    private static async Task WaitLiveAsync(HttpClient http)
+    internal static async Task WaitLiveAsync(HttpClient http)
     {
         var deadline = DateTime.UtcNow.AddMinutes(5);
         while (DateTime.UtcNow < deadline)

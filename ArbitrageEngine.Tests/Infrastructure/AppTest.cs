@@ -11,10 +11,13 @@ public abstract class AppTest(PostgresFixture postgres, bool kestrel = false) : 
 
     protected TestApp App { get; private set; } = default!;
 
+    /// <summary>Extra configuration for the app (e.g. the simulated market); none by default.</summary>
+    protected virtual IReadOnlyDictionary<string, string>? Settings => null;
+
     public virtual async Task InitializeAsync()
     {
         var connectionString = await Postgres.CreateDatabaseAsync(GetType().Name.ToLowerInvariant());
-        App = new TestApp(connectionString, kestrel);
+        App = new TestApp(connectionString, kestrel, Settings);
         // Touching Services builds and starts the host: migrations and admin bootstrap run now.
         _ = App.Services;
     }
