@@ -21,21 +21,13 @@ public sealed class ApiTokenService(ArbitrageDbContext db, AuditLog audit, TimeP
     public const string Prefix = "ae_";
     public const int MaxTokensPerUser = 20;
 
-    public async Task<IReadOnlyList<ApiTokenView>> ListAsync(string userId, CancellationToken ct = default)
-    {
-        await using var cmd = await CommandAsync("""
-            SELECT token_id, name, prefix, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC
-            """, ct, userId);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        var result = new List<ApiTokenView>();
-        while (await r.ReadAsync(ct))
-        {
-            result.Add(new ApiTokenView(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetFieldValue<DateTimeOffset>(3),
-                r.IsDBNull(4) ? null : r.GetFieldValue<DateTimeOffset>(4), r.IsDBNull(5) ? null : r.GetFieldValue<DateTimeOffset>(5)));
-        }
-
-        return result;
-    }
+    public Task<IReadOnlyList<ApiTokenView>> ListAsync(string userId, CancellationToken ct = default) =>
+        QueryAsync(
+            "SELECT token_id, name, prefix, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC",
+            r => new ApiTokenView(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetFieldValue<DateTimeOffset>(3),
+                r.IsDBNull(4) ? null : r.GetFieldValue<DateTimeOffset>(4), r.IsDBNull(5) ? null : r.GetFieldValue<DateTimeOffset>(5)),
+            ct,
+            userId);
 
     /// <summary>Creates a token; the returned secret is not stored anywhere and cannot be shown again.</summary>
     public async Task<OperationResult<string>> CreateAsync(string userId, string? name, AuditActor actor, CancellationToken ct = default)
@@ -90,16 +82,11 @@ public sealed class ApiTokenService(ArbitrageDbContext db, AuditLog audit, TimeP
             return null;
         }
 
-        ApiTokenOwner? owner = null;
-        await using (var cmd = await CommandAsync("SELECT token_id, user_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL", ct, Hash(presented)))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-        {
-            if (await r.ReadAsync(ct))
-            {
-                owner = new ApiTokenOwner(r.GetGuid(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetFieldValue<DateTimeOffset>(2));
-            }
-        }
-
+        var owner = (await QueryAsync(
+            "SELECT token_id, user_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+            r => new ApiTokenOwner(r.GetGuid(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetFieldValue<DateTimeOffset>(2)),
+            ct,
+            Hash(presented))).SingleOrDefault();
         var now = clock.GetUtcNow();
         if (owner is not null && (owner.LastUsedAt is null || now - owner.LastUsedAt > TimeSpan.FromMinutes(1)))
         {
@@ -109,23 +96,36 @@ public sealed class ApiTokenService(ArbitrageDbContext db, AuditLog audit, TimeP
         return owner;
     }
 
-    private async Task<System.Data.Common.DbCommand> CommandAsync(string sql, CancellationToken ct, params object[] parameters)
+    /// <summary>
+    /// Runs a query on the context's connection and closes it again: the authentication handler's scope lives as long
+    /// as a hub's WebSocket, so a connection left open here would be held for hours (and 100 clients drain the pool).
+    /// </summary>
+    private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<System.Data.Common.DbDataReader, T> map, CancellationToken ct, params object[] parameters)
     {
-        var connection = db.Database.GetDbConnection();
-        if (connection.State != System.Data.ConnectionState.Open)
+        await db.Database.OpenConnectionAsync(ct);
+        try
         {
-            await db.Database.OpenConnectionAsync(ct);
-        }
+            await using var cmd = db.Database.GetDbConnection().CreateCommand();
+            cmd.CommandText = sql;
+            cmd.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            foreach (var value in parameters)
+            {
+                cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = value });
+            }
 
-        var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        foreach (var value in parameters)
+            var result = new List<T>();
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                result.Add(map(r));
+            }
+
+            return result;
+        }
+        finally
         {
-            cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = value });
+            await db.Database.CloseConnectionAsync();
         }
-
-        return cmd;
     }
 
     internal static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));

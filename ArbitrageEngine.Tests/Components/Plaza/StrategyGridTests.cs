@@ -1,12 +1,28 @@
 using ArbitrageEngine.Web.Components.Plaza;
 using ArbitrageEngine.Web.Strategies;
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using static ArbitrageEngine.Tests.Components.Plaza.PlazaSamples;
 
 namespace ArbitrageEngine.Tests.Components.Plaza;
 
 public sealed class StrategyGridTests : MudTestContext
 {
+    public StrategyGridTests() => SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+
+    [Fact]
+    public void Render_Prerendering_ShowsTheFirstRowsWithoutVirtualization()
+    {
+        SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+        var items = Enumerable.Range(0, 1_000).Select(i => Summary($"s{i:0000}")).ToList();
+
+        var cut = Render<StrategyGrid>(p => p.Add(g => g.Items, items));
+
+        var cards = cut.FindAll("[data-testid=strategy-card]");
+        Assert.Equal(StrategyGrid.PrerenderRows * StrategyGrid.CardsPerRow, cards.Count);
+        Assert.Equal("s0000", cards[0].QuerySelector("[data-testid=strategy-name]")!.TextContent.Trim());
+    }
+
     [Fact]
     public void Render_ThousandStrategies_RendersOnlyAWindowOfCards()
     {

@@ -156,6 +156,42 @@ public sealed class LiveApiTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Hub_ManyTokenClients_HoldNoDatabaseConnections()
+    {
+        var token = await CreateTokenAsync();
+        await using var db = Npgsql.NpgsqlDataSource.Create(_app.ConnectionString);
+        async Task<long> ConnectionsAsync()
+        {
+            await using var cmd = db.CreateCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+            return (long)(await cmd.ExecuteScalarAsync())!;
+        }
+
+        var before = await ConnectionsAsync();
+        var hubs = new List<HubConnection>();
+        try
+        {
+            for (var i = 0; i < 30; i++)
+            {
+                var hub = new HubConnectionBuilder()
+                    .WithUrl(new Uri(_app.ServerAddress, "hubs/market"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
+                    .Build();
+                await hub.StartAsync();
+                hubs.Add(hub);
+            }
+
+            // Each WebSocket keeps its request scope open for its lifetime; authentication must not pin a connection in it.
+            Assert.True(await ConnectionsAsync() < before + 10, $"{await ConnectionsAsync()} connections with 30 hub clients (was {before})");
+        }
+        finally
+        {
+            foreach (var hub in hubs)
+            {
+                await hub.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Hub_WithToken_ReceivesEvaluationsAndPositionEvents()
     {
         var token = await CreateTokenAsync();
