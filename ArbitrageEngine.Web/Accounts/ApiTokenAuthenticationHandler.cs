@@ -23,6 +23,8 @@ public sealed class ApiTokenAuthenticationHandler(
 {
     public const string SchemeName = "ApiToken";
 
+    public static readonly TimeSpan TicketLifetime = TimeSpan.FromMinutes(10);
+
     /// <summary>The token a request presents, if any.</summary>
     public static string? PresentedToken(HttpRequest request)
     {
@@ -54,6 +56,9 @@ public sealed class ApiTokenAuthenticationHandler(
         }
 
         var principal = await principals.CreateAsync(user);
-        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+        // A short ticket life: hub connections close when it ends (CloseOnAuthenticationExpiration) and reconnect
+        // through this check, so a revoked token or a banned user stops receiving within 10 minutes.
+        var properties = new AuthenticationProperties { ExpiresUtc = clock.GetUtcNow().Add(TicketLifetime) };
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, properties, SchemeName));
     }
 }

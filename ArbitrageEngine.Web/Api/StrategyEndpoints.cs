@@ -91,7 +91,8 @@ public static class StrategyEndpoints
         strategies.MapGet("/{id:guid}/evaluations/latest", Results<Ok<object>, NotFound> (Guid id, LiveEngineState live) =>
             live.LatestResults.TryGetValue(id, out var r) ? TypedResults.Ok<object>(r) : TypedResults.NotFound());
 
-        api.MapGet("/metrics", (PipelineMetrics metrics) => metrics.Snapshot());
+        api.MapGet("/metrics", (PipelineMetrics metrics) => metrics.Snapshot())
+            .RequireAuthorization(p => p.RequireRole(ArbitrageEngine.Engine.Persistence.Entities.Roles.Admin)); // process figures: admins only
 
         api.MapGet("/positions", (LiveEngineState live) => live.OpenPositions.Select(PositionDto.From));
 

@@ -47,7 +47,8 @@ public static class MarketExtensions
     /// <summary>The SignalR hub for external clients, the JSON API and its OpenAPI document (/openapi/v1.json).</summary>
     public static WebApplication MapMarketHub(this WebApplication app)
     {
-        app.MapHub<ArbitrageEngine.Web.Hubs.MarketHub>(ArbitrageEngine.Web.Hubs.MarketHub.Path);
+        // Connections end when their authentication expires (API tokens: 10 min), so revocations and bans take effect.
+        app.MapHub<ArbitrageEngine.Web.Hubs.MarketHub>(ArbitrageEngine.Web.Hubs.MarketHub.Path, o => o.CloseOnAuthenticationExpiration = true);
         app.MapOpenApi().RequireAuthorization();
         ArbitrageEngine.Web.Api.StrategyEndpoints.MapApi(app);
         return app;

@@ -111,9 +111,16 @@ public sealed partial class LiveNotifier : IEngineEventSink, IDisposable
             {
                 foreach (var handler in _subscribers.Handlers)
                 {
+                    // Started, not awaited: a subscriber that renders or queries (a busy browser tab) must not hold up
+                    // the others or the hub. Components marshal onto their own circuit, which keeps their order.
                     try
                     {
-                        await handler(e);
+                        var task = handler(e);
+                        if (!task.IsCompletedSuccessfully)
+                        {
+                            _ = task.ContinueWith(t => LogHandlerFailed(logger, t.Exception!, e.GetType().Name), CancellationToken.None,
+                                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                        }
                     }
                     catch (Exception ex)
                     {

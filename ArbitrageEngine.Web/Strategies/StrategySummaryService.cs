@@ -45,7 +45,7 @@ public sealed class StrategySummaryService(ArbitrageDbContext db, MarketDatabase
             .OrderBy(s => s.CreatedAt).ThenBy(s => s.StrategyId)
             .ToListAsync(ct);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var aggregates = await new PaperQueries(await market.DataSourceAsync(ct)).AggregatesAsync(now, ct);
+        var aggregates = await new PaperQueries(await market.DataSourceAsync(ct)).AggregatesAsync(now, null, ct);
         var open = live.OpenPositions.GroupBy(p => p.StrategyId).ToDictionary(g => g.Key, g => g.Count());
         return [.. rows.Select(row => Build(row, aggregates, open, now))];
     }
@@ -59,7 +59,7 @@ public sealed class StrategySummaryService(ArbitrageDbContext db, MarketDatabase
         }
 
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var aggregates = await new PaperQueries(await market.DataSourceAsync(ct)).AggregatesAsync(now, ct);
+        var aggregates = await new PaperQueries(await market.DataSourceAsync(ct)).AggregatesAsync(now, id, ct);
         var open = new Dictionary<Guid, int> { [id] = live.OpenPositions.Count(p => p.StrategyId == id) };
         return Build(row, aggregates, open, now);
     }
@@ -71,7 +71,8 @@ public sealed class StrategySummaryService(ArbitrageDbContext db, MarketDatabase
         var status = definition.Status.Name();
         if (definition.Status == StrategyStatus.Running)
         {
-            var since = lastEval ?? row.StatusChangedAt.ToUnixTimeMilliseconds();
+            // After a restart no strategy has a live result yet: count from when the engine went live (not at all while it warms up).
+            var since = Math.Max(lastEval ?? row.StatusChangedAt.ToUnixTimeMilliseconds(), live.LiveSinceMs ?? now);
             if (now - since > ErrorAfter.TotalMilliseconds)
             {
                 status = "error";

@@ -86,7 +86,7 @@ public sealed class PaperQueries(NpgsqlDataSource dataSource)
     /// One aggregate row per strategy that has trades (win = pnl_r &gt; 0, loss = pnl_r &lt; 0, as in PaperStatistics);
     /// one grouped scan instead of loading every trade, so a 1,000-card plaza stays fast.
     /// </summary>
-    public async Task<IReadOnlyDictionary<Guid, TradeAggregate>> AggregatesAsync(long nowMs, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<Guid, TradeAggregate>> AggregatesAsync(long nowMs, Guid? strategyId = null, CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand("""
             SELECT strategy_id,
@@ -100,9 +100,10 @@ public sealed class PaperQueries(NpgsqlDataSource dataSource)
                    coalesce(sum(pnl_r) FILTER (WHERE exit_ts > $1), 0),
                    coalesce(sum(pnl_usdt) FILTER (WHERE exit_ts > $1), 0),
                    max(exit_ts), max(entry_ts)
-            FROM paper_trades GROUP BY strategy_id
+            FROM paper_trades WHERE $2::uuid IS NULL OR strategy_id = $2 GROUP BY strategy_id
             """);
         cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = nowMs - 86_400_000 });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)strategyId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
         var result = new Dictionary<Guid, TradeAggregate>();
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -101,14 +101,18 @@ public abstract class PlazaPageBase : DataPage, IDisposable
                 ScheduleReload();
                 break;
             case EvaluationEvent tick:
-                LastTickMs = tick.TickMs;
                 if (Environment.TickCount64 - Interlocked.Read(ref _lastReloadTicks) > StaleAfterMs)
                 {
+                    _ = InvokeAsync(() => LastTickMs = tick.TickMs);
                     ScheduleReload();
                 }
                 else
                 {
-                    _ = InvokeAsync(StateHasChanged);
+                    _ = InvokeAsync(() =>
+                    {
+                        LastTickMs = tick.TickMs;
+                        StateHasChanged();
+                    });
                 }
 
                 break;

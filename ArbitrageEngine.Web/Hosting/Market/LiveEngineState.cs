@@ -39,6 +39,9 @@ public sealed class LiveEngineState : IEngineEventSink
 
     public string? LastError { get; set; }
 
+    /// <summary>Wall time the pipeline last went live (null before): "no evaluation for 5 min" counts from here at the earliest.</summary>
+    public long? LiveSinceMs { get; set; }
+
     public long TradesProcessed => Interlocked.Read(ref _trades);
 
     public long Ticks => Interlocked.Read(ref _ticks);

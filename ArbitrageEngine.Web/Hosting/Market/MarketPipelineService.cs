@@ -153,6 +153,7 @@ public sealed partial class MarketPipelineService(
         try
         {
             live.Phase = PipelinePhase.Live;
+            live.LiveSinceMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
             await LoopAsync(engine, channel.Reader, writer, dataWriter, settings.EvalIntervalMs, o.TickGraceMs, stop.Token);
         }
         finally
