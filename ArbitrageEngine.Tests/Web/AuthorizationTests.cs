@@ -90,7 +90,7 @@ public sealed class AuthorizationTests(PostgresFixture postgres) : AppTest(postg
         using var session = new HttpSession(App);
         await session.LoginAsync("viewer", "viewer-pass-1");
 
-        using var response = await session.GetAsync("/plaza");
+        using var response = await session.GetAsync("/backtest");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("Coming in a later version.", await response.Content.ReadAsStringAsync());

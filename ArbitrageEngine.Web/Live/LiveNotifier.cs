@@ -94,14 +94,20 @@ public sealed partial class LiveNotifier : IEngineEventSink, IDisposable
         Publish(new EvaluationEvent(tickMs, clock.GetUtcNow().ToUnixTimeMilliseconds(), durationMs, results));
     }
 
-    public void OnPositionOpened(PaperPosition p) => Publish(Position("opened", p, null, p.EntryTimeMs));
+    // Position events are not published from here: PaperPersistenceSink publishes them once they are stored, so a
+    // page that reloads on "closed" finds the trade and the new balance in the database.
 
-    public void OnTp1(PaperPosition p) => Publish(Position("tp1", p, null, p.Tp1TimeMs ?? p.EntryTimeMs));
-
-    public void OnPositionClosed(PaperPosition p, double balanceAfter) => Publish(Position("closed", p, balanceAfter, p.ExitTimeMs ?? p.EntryTimeMs));
-
-    private static PositionEvent Position(string kind, PaperPosition p, double? balanceAfter, long timeMs) =>
-        new(kind, p.PositionId, p.StrategyId, p.Symbol, p.Direction.Name(), p.Status.Name(), p.Entry, p.ExitPrice, p.PnlR, p.PnlUsdt, balanceAfter, timeMs);
+    /// <summary>The event for a position as it is now (taken on the engine loop, published after the write).</summary>
+    public static PositionEvent PositionSnapshot(string kind, PaperPosition p, double? balanceAfter)
+    {
+        var timeMs = kind switch
+        {
+            "tp1" => p.Tp1TimeMs ?? p.EntryTimeMs,
+            "closed" => p.ExitTimeMs ?? p.EntryTimeMs,
+            _ => p.EntryTimeMs,
+        };
+        return new(kind, p.PositionId, p.StrategyId, p.Symbol, p.Direction.Name(), p.Status.Name(), p.Entry, p.ExitPrice, p.PnlR, p.PnlUsdt, balanceAfter, timeMs);
+    }
 
     private async Task DispatchAsync()
     {

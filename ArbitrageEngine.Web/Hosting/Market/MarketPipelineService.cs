@@ -81,7 +81,7 @@ public sealed partial class MarketPipelineService(
         var trades = await database.TradesAsync(stoppingToken);
         var marketData = await database.MarketDataAsync(stoppingToken);
         var paperStore = await database.PaperAsync(stoppingToken);
-        var persistence = Persistence = new PaperPersistenceSink(paperStore, loggerFactory.CreateLogger<PaperPersistenceSink>());
+        var persistence = Persistence = new PaperPersistenceSink(paperStore, loggerFactory.CreateLogger<PaperPersistenceSink>(), notifier.Publish);
 
         var settings = new EngineSettings
         {

@@ -4,6 +4,7 @@ using ArbitrageEngine.Engine.Paper;
 using ArbitrageEngine.Engine.Persistence.Paper;
 using ArbitrageEngine.Engine.Scoring;
 using ArbitrageEngine.Engine.Strategies;
+using ArbitrageEngine.Web.Live;
 
 namespace ArbitrageEngine.Web.Hosting.Market;
 
@@ -11,8 +12,9 @@ namespace ArbitrageEngine.Web.Hosting.Market;
 /// Persists what the engine does — positions (open, TP1, close with the balance in the same transaction), every
 /// evaluation result (one COPY per tick) and cooldowns — off the engine loop, in order, through one writer.
 /// The engine never waits for the database: operations queue up and are retried, in order, while it is down.
+/// Position events reach the notifier (<c>stored</c>) only once written.
 /// </summary>
-public sealed partial class PaperPersistenceSink(PaperTradeStore store, ILogger<PaperPersistenceSink> logger) : IEngineEventSink
+public sealed partial class PaperPersistenceSink(PaperTradeStore store, ILogger<PaperPersistenceSink> logger, Action<LiveEvent>? stored = null) : IEngineEventSink
 {
     // Unbounded on purpose: a close must never be dropped; an outage queues ~100 KB of evaluations per tick.
     private readonly Channel<Func<CancellationToken, Task>> _operations = Channel.CreateUnbounded<Func<CancellationToken, Task>>(
@@ -29,17 +31,42 @@ public sealed partial class PaperPersistenceSink(PaperTradeStore store, ILogger<
 
     public void OnResult(ScoreResult result, StrategyDefinition strategy) => _tickResults.Add(result);
 
-    public void OnPositionOpened(PaperPosition position) => Post(ct => store.InsertOpenAsync(position, ct));
-
-    public void OnTp1(PaperPosition position) => Post(ct => store.MarkTp1Async(position, ct));
-
-    public void OnPositionClosed(PaperPosition position, double balanceAfter) => Post(async ct =>
+    // Each position event is snapshotted on the engine loop and announced (stored) only after its write commits.
+    public void OnPositionOpened(PaperPosition position)
     {
-        if (!await store.CloseAsync(position, cancellationToken: ct))
+        var e = LiveNotifier.PositionSnapshot("opened", position, null);
+        Post(async ct =>
         {
-            LogAlreadyClosed(logger, position.PositionId);
-        }
-    });
+            await store.InsertOpenAsync(position, ct);
+            stored?.Invoke(e);
+        });
+    }
+
+    public void OnTp1(PaperPosition position)
+    {
+        var e = LiveNotifier.PositionSnapshot("tp1", position, null);
+        Post(async ct =>
+        {
+            await store.MarkTp1Async(position, ct);
+            stored?.Invoke(e);
+        });
+    }
+
+    public void OnPositionClosed(PaperPosition position, double balanceAfter)
+    {
+        var e = LiveNotifier.PositionSnapshot("closed", position, balanceAfter);
+        Post(async ct =>
+        {
+            if (await store.CloseAsync(position, cancellationToken: ct))
+            {
+                stored?.Invoke(e);
+            }
+            else
+            {
+                LogAlreadyClosed(logger, position.PositionId);
+            }
+        });
+    }
 
     /// <summary>Called by the loop after each tick: queues the tick's results and the cooldown state.</summary>
     public void EndTick(long tickMs, IReadOnlyDictionary<Guid, long> lastSignals, IEnumerable<Guid> running)
