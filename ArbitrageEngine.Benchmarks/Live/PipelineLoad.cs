@@ -1,14 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using ArbitrageEngine.Engine.Persistence.Local;
 using Microsoft.AspNetCore.SignalR.Client;
-using Npgsql;
 
 namespace ArbitrageEngine.Benchmarks.Live;
 
@@ -29,10 +23,10 @@ public static class PipelineLoad
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var minutes = Arg(args, "--minutes", 10.0);
-        var clients = (int)Arg(args, "--clients", 100.0);
-        var rateMultiplier = Arg(args, "--rate-multiplier", 4.2);
-        var warmupSeconds = Arg(args, "--settle-seconds", 30.0);
+        var minutes = ChildApp.Arg(args, "--minutes", 10.0);
+        var clients = (int)ChildApp.Arg(args, "--clients", 100.0);
+        var rateMultiplier = ChildApp.Arg(args, "--rate-multiplier", 4.2);
+        var warmupSeconds = ChildApp.Arg(args, "--settle-seconds", 30.0);
         var webDll = args.SkipWhile(a => a != "--web").Skip(1).FirstOrDefault()
             ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../ArbitrageEngine.Web/bin/Release/net10.0/ArbitrageEngine.Web.dll"));
         if (!File.Exists(webDll))
@@ -41,107 +35,59 @@ public static class PipelineLoad
             return 2;
         }
 
-        var root = Path.Combine(Path.GetTempPath(), $"ae-pipeline-load-{Guid.NewGuid():N}");
-        await using var pg = new LocalPostgres(new LocalPostgresOptions { DataDirectory = Path.Combine(root, "pg"), Port = 0, Database = "load" });
-        var cs = await pg.StartAsync();
-        var port = FreePort();
-        var baseUrl = new Uri($"http://127.0.0.1:{port}/");
-        var start = new ProcessStartInfo("dotnet", $"\"{webDll}\"")
+        await using var child = await ChildApp.StartAsync("pipeline-load", webDll, new Dictionary<string, string>
         {
-            WorkingDirectory = Path.GetDirectoryName(webDll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment =
-            {
-                ["ConnectionStrings__Default"] = cs,
-                ["ASPNETCORE_URLS"] = baseUrl.ToString().TrimEnd('/'),
-                ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                ["Market__Source"] = "Simulated",
-                ["Market__Simulated__RateMultiplier"] = rateMultiplier.ToString(CultureInfo.InvariantCulture),
-                ["Logging__LogLevel__Default"] = "Warning",
-            },
-        };
-        var appLog = Path.Combine(Path.GetTempPath(), "ae-pipeline-load-app.log");
-        await using var log = new StreamWriter(appLog) { AutoFlush = true };
-        Console.WriteLine($"app log: {appLog}");
-        using var app = Process.Start(start)!;
-        app.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
-        app.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
-        app.BeginOutputReadLine();
-        app.BeginErrorReadLine();
-        try
+            ["Market__Simulated__RateMultiplier"] = rateMultiplier.ToString(CultureInfo.InvariantCulture),
+        }, TimeSpan.FromSeconds(10));
+        var (app, http, token, baseUrl) = (child.Process, child.Http, child.Token, child.BaseUrl);
+        // The simulated market first generates its 24 h of history (at this rate ~17 M trades) through the same
+        // pipeline; measure only once that backfill has drained and the 24 h window is full (steady state).
+        await WaitBackfillDrainedAsync(http);
+        Console.WriteLine($"live and backfill drained; settling {warmupSeconds} s");
+        await Task.Delay(TimeSpan.FromSeconds(warmupSeconds));
+
+        var phaseLength = TimeSpan.FromMinutes(minutes / 2);
+        var ticks = new List<TickSample>();
+        await using var monitor = await ConnectAsync(baseUrl, token, ticks, null);
+        var quiet = await MeasurePhaseAsync(app, http, ticks, phaseLength, "no_clients");
+
+        var latencies = new List<double>();
+        var hubs = new List<HubConnection>();
+        var failures = 0;
+        for (var i = 0; i < clients; i++)
         {
-            using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(10) };
-            var token = await IssueTokenAsync(cs);
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            Console.WriteLine($"app pid {app.Id} on {baseUrl}; waiting for the live phase");
-            await WaitLiveAsync(http);
-            // The simulated market first generates its 24 h of history (at this rate ~17 M trades) through the same
-            // pipeline; measure only once that backfill has drained and the 24 h window is full (steady state).
-            await WaitBackfillDrainedAsync(http);
-            Console.WriteLine($"live and backfill drained; settling {warmupSeconds} s");
-            await Task.Delay(TimeSpan.FromSeconds(warmupSeconds));
-
-            var phaseLength = TimeSpan.FromMinutes(minutes / 2);
-            var ticks = new List<TickSample>();
-            await using var monitor = await ConnectAsync(baseUrl, token, ticks, null);
-            var quiet = await MeasurePhaseAsync(app, http, ticks, phaseLength, "no_clients");
-
-            var latencies = new List<double>();
-            var hubs = new List<HubConnection>();
-            var failures = 0;
-            for (var i = 0; i < clients; i++)
-            {
-                try
-                {
-                    hubs.Add(await ConnectAsync(baseUrl, token, null, latencies));
-                }
-                catch (HttpRequestException ex)
-                {
-                    failures++;
-                    Console.Error.WriteLine($"client {i} failed to connect: {ex.Message}");
-                }
-            }
-
-            Console.WriteLine($"{hubs.Count} SignalR clients connected, {failures} failed");
-            var loaded = await MeasurePhaseAsync(app, http, ticks, phaseLength, $"{clients}_clients");
-            double[] lat;
-            lock (latencies)
-            {
-                lat = [.. latencies.Order()];
-            }
-
-            foreach (var hub in hubs)
-            {
-                await hub.DisposeAsync();
-            }
-
-            Console.WriteLine($"signalr_clients={hubs.Count}");
-            Console.WriteLine($"signalr_connect_failures={failures}");
-            Console.WriteLine($"signalr_messages={lat.Length}");
-            Console.WriteLine(FormattableString.Invariant($"tick_to_client_ms_p50={Percentile(lat, 0.50):F1}"));
-            Console.WriteLine(FormattableString.Invariant($"tick_to_client_ms_p99={Percentile(lat, 0.99):F1}"));
-            Console.WriteLine(FormattableString.Invariant($"tick_to_client_ms_max={(lat.Length == 0 ? double.NaN : lat[^1]):F1}"));
-            Console.WriteLine(FormattableString.Invariant($"tick_p99_change_with_clients_ms={loaded.TickP99 - quiet.TickP99:F1}"));
-            return 0;
-        }
-        finally
-        {
-            if (!app.HasExited)
-            {
-                app.Kill(entireProcessTree: true);
-                await app.WaitForExitAsync();
-            }
-
-            await pg.StopAsync();
             try
             {
-                Directory.Delete(root, recursive: true);
+                hubs.Add(await ConnectAsync(baseUrl, token, null, latencies));
             }
-            catch (IOException)
+            catch (HttpRequestException ex)
             {
+                failures++;
+                Console.Error.WriteLine($"client {i} failed to connect: {ex.Message}");
             }
         }
+
+        Console.WriteLine($"{hubs.Count} SignalR clients connected, {failures} failed");
+        var loaded = await MeasurePhaseAsync(app, http, ticks, phaseLength, $"{clients}_clients");
+        double[] lat;
+        lock (latencies)
+        {
+            lat = [.. latencies.Order()];
+        }
+
+        foreach (var hub in hubs)
+        {
+            await hub.DisposeAsync();
+        }
+
+        Console.WriteLine($"signalr_clients={hubs.Count}");
+        Console.WriteLine($"signalr_connect_failures={failures}");
+        Console.WriteLine($"signalr_messages={lat.Length}");
+        Console.WriteLine(FormattableString.Invariant($"tick_to_client_ms_p50={Percentile(lat, 0.50):F1}"));
+        Console.WriteLine(FormattableString.Invariant($"tick_to_client_ms_p99={Percentile(lat, 0.99):F1}"));
+        Console.WriteLine(FormattableString.Invariant($"tick_to_client_ms_max={(lat.Length == 0 ? double.NaN : lat[^1]):F1}"));
+        Console.WriteLine(FormattableString.Invariant($"tick_p99_change_with_clients_ms={loaded.TickP99 - quiet.TickP99:F1}"));
+        return 0;
     }
 
     private sealed record PhaseResult(double TickP99);
@@ -220,64 +166,6 @@ public static class PipelineLoad
         return hub;
     }
 
-    /// <summary>Waits for the admin the app creates at first start and gives it an API token, straight in the database.</summary>
-    internal static async Task<string> IssueTokenAsync(string cs)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(cs);
-        var token = "ae_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (true)
-        {
-            try
-            {
-                await using var cmd = dataSource.CreateCommand("""
-                    INSERT INTO api_tokens (token_id, user_id, name, prefix, token_hash)
-                    SELECT gen_random_uuid(), id, 'pipeline-load', left($1, 9), $2 FROM asp_net_users ORDER BY created_at LIMIT 1
-                    """);
-                cmd.Parameters.Add(new NpgsqlParameter { Value = token });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = SHA256.HashData(Encoding.UTF8.GetBytes(token)) });
-                if (await cmd.ExecuteNonQueryAsync() == 1)
-                {
-                    return token;
-                }
-            }
-            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
-            {
-                // Migrations still running.
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("the app never created its admin");
-            }
-
-            await Task.Delay(500);
-        }
-    }
-
-    internal static async Task WaitLiveAsync(HttpClient http)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(5);
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                var market = await http.GetFromJsonAsync<JsonElement>("/api/market/latest");
-                if (market.GetProperty("phase").GetString() == "Live" && market.GetProperty("last_tick_ms").GetInt64() > 0)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(1000);
-        }
-
-        throw new TimeoutException("the pipeline never went live");
-    }
-
     private static async Task WaitBackfillDrainedAsync(HttpClient http)
     {
         var quiet = 0;
@@ -329,13 +217,4 @@ public static class PipelineLoad
     private static double Percentile(double[] sorted, double q) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
 
-    private static double Arg(string[] args, string name, double fallback) =>
-        args.SkipWhile(a => a != name).Skip(1).Select(a => double.Parse(a, CultureInfo.InvariantCulture)).DefaultIfEmpty(fallback).First();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

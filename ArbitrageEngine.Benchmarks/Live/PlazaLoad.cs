@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
-using ArbitrageEngine.Engine.Persistence.Local;
 using Microsoft.Playwright;
 
 namespace ArbitrageEngine.Benchmarks.Live;
@@ -25,8 +22,8 @@ public static class PlazaLoad
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var count = (int)Arg(args, "--strategies", 1000);
-        var runs = (int)Arg(args, "--runs", 5);
+        var count = (int)ChildApp.Arg(args, "--strategies", 1000);
+        var runs = (int)ChildApp.Arg(args, "--runs", 5);
         var webDll = args.SkipWhile(a => a != "--web").Skip(1).FirstOrDefault()
             ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../artifacts/app/ArbitrageEngine.Web.dll"));
         if (!File.Exists(webDll))
@@ -36,129 +33,83 @@ public static class PlazaLoad
             return 2;
         }
 
-        var root = Path.Combine(Path.GetTempPath(), $"ae-plaza-load-{Guid.NewGuid():N}");
-        await using var pg = new LocalPostgres(new LocalPostgresOptions { DataDirectory = Path.Combine(root, "pg"), Port = 0, Database = "plaza" });
-        var cs = await pg.StartAsync();
-        var port = FreePort();
-        var baseUrl = new Uri($"http://127.0.0.1:{port}/");
-        var start = new ProcessStartInfo("dotnet", $"\"{webDll}\"")
+        await using var child = await ChildApp.StartAsync("plaza-load", webDll, new Dictionary<string, string>
         {
-            WorkingDirectory = Path.GetDirectoryName(webDll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment =
-            {
-                ["ConnectionStrings__Default"] = cs,
-                ["ASPNETCORE_URLS"] = baseUrl.ToString().TrimEnd('/'),
-                ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                ["Seed__AdminPassword"] = AdminPassword,
-                ["Market__Source"] = "Simulated",
-                ["Market__Simulated__BackfillHours"] = "1",
-                ["Market__WarmupHours"] = "0.5",
-                ["Logging__LogLevel__Default"] = "Warning",
-            },
-        };
-        using var app = Process.Start(start)!;
-        app.OutputDataReceived += (_, _) => { };
-        app.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("app: " + e.Data); };
-        app.BeginOutputReadLine();
-        app.BeginErrorReadLine();
-        try
+            ["Seed__AdminPassword"] = AdminPassword,
+            ["Market__Simulated__BackfillHours"] = "1",
+            ["Market__WarmupHours"] = "0.5",
+        }, TimeSpan.FromSeconds(30));
+        var (http, baseUrl) = (child.Http, child.BaseUrl);
+        var seeded = (await http.GetFromJsonAsync<JsonElement>("/api/strategies")).GetArrayLength();
+        var created = Stopwatch.StartNew();
+        await CreateStrategiesAsync(http, count);
+        var total = (await http.GetFromJsonAsync<JsonElement>("/api/strategies")).GetArrayLength();
+        Console.WriteLine(FormattableString.Invariant($"created {count} strategies in {created.Elapsed.TotalSeconds:F1} s; {total} on the plaza ({seeded} seeded)"));
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
-            var token = await PipelineLoad.IssueTokenAsync(cs);
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            Console.WriteLine($"app pid {app.Id} on {baseUrl}; waiting for the live phase");
-            await PipelineLoad.WaitLiveAsync(http);
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = baseUrl.ToString(),
+            ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
+        });
+        context.SetDefaultTimeout(60_000);
+        await LoginAsync(context);
 
-            var seeded = (await http.GetFromJsonAsync<JsonElement>("/api/strategies")).GetArrayLength();
-            var created = Stopwatch.StartNew();
-            await CreateStrategiesAsync(http, count);
-            var total = (await http.GetFromJsonAsync<JsonElement>("/api/strategies")).GetArrayLength();
-            Console.WriteLine(FormattableString.Invariant($"created {count} strategies in {created.Elapsed.TotalSeconds:F1} s; {total} on the plaza ({seeded} seeded)"));
-
-            using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        var firstCard = new List<double>();
+        var interactive = new List<double>();
+        var baseline = new List<double>();
+        for (var run = 0; run <= runs; run++)
+        {
+            var page = await context.NewPageAsync();
+            var watch = Stopwatch.StartNew();
+            await page.GotoAsync("plaza", new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
+            await page.Locator("[data-testid=strategy-card]").First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
+            var cardMs = watch.Elapsed.TotalMilliseconds;
+            await page.Locator("[data-testid=app-ready][data-interactive=yes]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+            var interactiveMs = watch.Elapsed.TotalMilliseconds;
+            var shown = await page.Locator("[data-testid=plaza-count]").InnerTextAsync();
+            var cards = await page.Locator("[data-testid=strategy-card]").CountAsync();
+            Console.WriteLine(FormattableString.Invariant(
+                $"run {(run == 0 ? "warm-up" : run.ToString(CultureInfo.InvariantCulture))}: first card {cardMs:F0} ms, interactive {interactiveMs:F0} ms ({shown.Trim()}; {cards} cards in the DOM)"));
+            if (run > 0)
             {
-                ExecutablePath = "/usr/bin/chromium",
-                Headless = true,
-                Args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-            });
-            await using var context = await browser.NewContextAsync(new BrowserNewContextOptions
-            {
-                BaseURL = baseUrl.ToString(),
-                ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
-            });
-            context.SetDefaultTimeout(60_000);
-            await LoginAsync(context);
-
-            var firstCard = new List<double>();
-            var interactive = new List<double>();
-            var baseline = new List<double>();
-            for (var run = 0; run <= runs; run++)
-            {
-                var page = await context.NewPageAsync();
-                var watch = Stopwatch.StartNew();
-                await page.GotoAsync("plaza", new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
-                await page.Locator("[data-testid=strategy-card]").First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
-                var cardMs = watch.Elapsed.TotalMilliseconds;
-                await page.Locator("[data-testid=app-ready][data-interactive=yes]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
-                var interactiveMs = watch.Elapsed.TotalMilliseconds;
-                var shown = await page.Locator("[data-testid=plaza-count]").InnerTextAsync();
-                var cards = await page.Locator("[data-testid=strategy-card]").CountAsync();
-                Console.WriteLine(FormattableString.Invariant(
-                    $"run {(run == 0 ? "warm-up" : run.ToString(CultureInfo.InvariantCulture))}: first card {cardMs:F0} ms, interactive {interactiveMs:F0} ms ({shown.Trim()}; {cards} cards in the DOM)"));
-                if (run > 0)
-                {
-                    firstCard.Add(cardMs);
-                    interactive.Add(interactiveMs);
-                }
-
-                await page.CloseAsync();
-
-                // Baseline: the deprecated list (same page machinery, no strategies) shows the cost of page load and
-                // circuit start alone.
-                var empty = await context.NewPageAsync();
-                watch.Restart();
-                await empty.GotoAsync("plaza/deprecated", new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
-                await empty.Locator("[data-testid=app-ready][data-interactive=yes]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
-                await empty.Locator("[data-testid=plaza-empty]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
-                Console.WriteLine(FormattableString.Invariant($"  baseline (empty deprecated list): interactive {watch.Elapsed.TotalMilliseconds:F0} ms"));
-                if (run > 0)
-                {
-                    baseline.Add(watch.Elapsed.TotalMilliseconds);
-                }
-
-                await empty.CloseAsync();
+                firstCard.Add(cardMs);
+                interactive.Add(interactiveMs);
             }
 
-            var n = count.ToString(CultureInfo.InvariantCulture);
-            Console.WriteLine($"plaza_strategies={total}");
-            Console.WriteLine($"plaza_runs={runs}");
-            Console.WriteLine(FormattableString.Invariant($"plaza_{n}_first_card_ms_median={Median(firstCard):F0}"));
-            Console.WriteLine(FormattableString.Invariant($"plaza_{n}_first_card_ms_max={firstCard.Max():F0}"));
-            Console.WriteLine(FormattableString.Invariant($"plaza_{n}_interactive_ms_median={Median(interactive):F0}"));
-            Console.WriteLine(FormattableString.Invariant($"plaza_{n}_interactive_ms_max={interactive.Max():F0}"));
-            Console.WriteLine(FormattableString.Invariant($"plaza_empty_baseline_interactive_ms_median={Median(baseline):F0}"));
-            return 0;
+            await page.CloseAsync();
+
+            // Baseline: the deprecated list (same page machinery, no strategies) shows the cost of page load and
+            // circuit start alone.
+            var empty = await context.NewPageAsync();
+            watch.Restart();
+            await empty.GotoAsync("plaza/deprecated", new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
+            await empty.Locator("[data-testid=app-ready][data-interactive=yes]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+            await empty.Locator("[data-testid=plaza-empty]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
+            Console.WriteLine(FormattableString.Invariant($"  baseline (empty deprecated list): interactive {watch.Elapsed.TotalMilliseconds:F0} ms"));
+            if (run > 0)
+            {
+                baseline.Add(watch.Elapsed.TotalMilliseconds);
+            }
+
+            await empty.CloseAsync();
         }
-        finally
-        {
-            if (!app.HasExited)
-            {
-                app.Kill(entireProcessTree: true);
-                await app.WaitForExitAsync();
-            }
 
-            await pg.StopAsync();
-            try
-            {
-                Directory.Delete(root, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
+        var n = count.ToString(CultureInfo.InvariantCulture);
+        Console.WriteLine($"plaza_strategies={total}");
+        Console.WriteLine($"plaza_runs={runs}");
+        Console.WriteLine(FormattableString.Invariant($"plaza_{n}_first_card_ms_median={Median(firstCard):F0}"));
+        Console.WriteLine(FormattableString.Invariant($"plaza_{n}_first_card_ms_max={firstCard.Max():F0}"));
+        Console.WriteLine(FormattableString.Invariant($"plaza_{n}_interactive_ms_median={Median(interactive):F0}"));
+        Console.WriteLine(FormattableString.Invariant($"plaza_{n}_interactive_ms_max={interactive.Max():F0}"));
+        Console.WriteLine(FormattableString.Invariant($"plaza_empty_baseline_interactive_ms_median={Median(baseline):F0}"));
+        return 0;
     }
 
     private static async Task CreateStrategiesAsync(HttpClient http, int count)
@@ -203,13 +154,4 @@ public static class PlazaLoad
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private static double Arg(string[] args, string name, double fallback) =>
-        args.SkipWhile(a => a != name).Skip(1).Select(a => double.Parse(a, CultureInfo.InvariantCulture)).DefaultIfEmpty(fallback).First();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
