@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using ArbitrageEngine.Engine.Engine;
+using ArbitrageEngine.Engine.Configuration;
+using ArbitrageEngine.Engine.Loop;
 using ArbitrageEngine.Engine.Market;
 using ArbitrageEngine.Engine.Performance;
 using ArbitrageEngine.Engine.Persistence;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
-using ArbitrageEngine.Engine.Engine;
+using ArbitrageEngine.Engine.Configuration;
+using ArbitrageEngine.Engine.Loop;
 using ArbitrageEngine.Engine.Paper;
 using ArbitrageEngine.Engine.Scoring;
 using ArbitrageEngine.Engine.State;

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
-using ArbitrageEngine.Engine.Engine;
+using ArbitrageEngine.Engine.Configuration;
+using ArbitrageEngine.Engine.Loop;
 using ArbitrageEngine.Engine.Market;
 using ArbitrageEngine.Engine.Strategies;
 

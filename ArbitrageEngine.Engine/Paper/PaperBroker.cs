@@ -1,4 +1,5 @@
-using ArbitrageEngine.Engine.Engine;
+using ArbitrageEngine.Engine.Configuration;
+using ArbitrageEngine.Engine.Loop;
 using ArbitrageEngine.Engine.Scoring;
 using ArbitrageEngine.Engine.Strategies;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ArbitrageEngine.Engine.Conformance;
-using ArbitrageEngine.Engine.Engine;
+using ArbitrageEngine.Engine.Configuration;
+using ArbitrageEngine.Engine.Loop;
 using ArbitrageEngine.Engine.Market;
 using ArbitrageEngine.Engine.State;
 using ArbitrageEngine.Engine.Strategies;

@@ -1,5 +1,6 @@
 using ArbitrageEngine.Engine.Conformance;
-using ArbitrageEngine.Engine.Engine;
+using ArbitrageEngine.Engine.Configuration;
+using ArbitrageEngine.Engine.Loop;
 using ArbitrageEngine.Engine.Market;
 
 namespace ArbitrageEngine.Tests.Engine;

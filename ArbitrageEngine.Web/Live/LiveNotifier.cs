@@ -1,5 +1,6 @@
 using System.Threading.Channels;
-using ArbitrageEngine.Engine.Engine;
+using ArbitrageEngine.Engine.Configuration;
+using ArbitrageEngine.Engine.Loop;
 using ArbitrageEngine.Engine.Paper;
 using ArbitrageEngine.Engine.Scoring;
 using ArbitrageEngine.Engine.Strategies;

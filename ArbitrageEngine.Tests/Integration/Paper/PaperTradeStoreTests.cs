@@ -1,4 +1,5 @@
-using ArbitrageEngine.Engine.Engine;
+using ArbitrageEngine.Engine.Configuration;
+using ArbitrageEngine.Engine.Loop;
 using ArbitrageEngine.Engine.Paper;
 using ArbitrageEngine.Engine.Persistence.Entities;
 using ArbitrageEngine.Engine.Persistence.Paper;

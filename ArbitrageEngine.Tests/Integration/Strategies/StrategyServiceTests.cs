@@ -1,4 +1,5 @@
-using ArbitrageEngine.Engine.Engine;
+using ArbitrageEngine.Engine.Configuration;
+using ArbitrageEngine.Engine.Loop;
 using ArbitrageEngine.Engine.Strategies;
 using ArbitrageEngine.Tests.Infrastructure;
 using ArbitrageEngine.Web.Accounts;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
-using ArbitrageEngine.Engine.Engine;
+using ArbitrageEngine.Engine.Configuration;
+using ArbitrageEngine.Engine.Loop;
 
 namespace ArbitrageEngine.Web.Hosting.Market;
 

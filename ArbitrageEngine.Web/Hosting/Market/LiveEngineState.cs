@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
-using ArbitrageEngine.Engine.Engine;
+using ArbitrageEngine.Engine.Configuration;
+using ArbitrageEngine.Engine.Loop;
 using ArbitrageEngine.Engine.Paper;
 using ArbitrageEngine.Engine.Scoring;
 using ArbitrageEngine.Engine.State;

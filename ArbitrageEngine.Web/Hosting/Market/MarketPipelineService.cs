@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using ArbitrageEngine.Engine.Engine;
+using ArbitrageEngine.Engine.Configuration;
+using ArbitrageEngine.Engine.Loop;
 using ArbitrageEngine.Engine.Market;
 using ArbitrageEngine.Engine.Persistence;
 using ArbitrageEngine.Engine.Persistence.Market;

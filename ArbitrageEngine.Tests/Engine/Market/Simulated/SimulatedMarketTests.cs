@@ -1,5 +1,6 @@
 using Xunit.Abstractions;
-using ArbitrageEngine.Engine.Engine;
+using ArbitrageEngine.Engine.Configuration;
+using ArbitrageEngine.Engine.Loop;
 using ArbitrageEngine.Engine.Market;
 using ArbitrageEngine.Engine.Market.Simulated;
 using ArbitrageEngine.Engine.Paper;

@@ -1,9 +1,10 @@
+using ArbitrageEngine.Engine.Configuration;
 using ArbitrageEngine.Engine.Paper;
 using ArbitrageEngine.Engine.Scoring;
 using ArbitrageEngine.Engine.State;
 using ArbitrageEngine.Engine.Strategies;
 
-namespace ArbitrageEngine.Engine.Engine;
+namespace ArbitrageEngine.Engine.Loop;
 
 /// <summary>
 /// Receives the engine's domain events synchronously, in the order they happen, on the engine loop.

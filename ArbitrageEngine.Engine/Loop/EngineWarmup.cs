@@ -1,6 +1,7 @@
+using ArbitrageEngine.Engine.Configuration;
 using ArbitrageEngine.Engine.Persistence.Market;
 
-namespace ArbitrageEngine.Engine.Engine;
+namespace ArbitrageEngine.Engine.Loop;
 
 /// <summary>What warm-up loaded for one symbol.</summary>
 public sealed record WarmupResult(string Symbol, long Trades, bool FullDay);

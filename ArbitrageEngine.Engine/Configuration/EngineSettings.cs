@@ -1,4 +1,4 @@
-namespace ArbitrageEngine.Engine.Engine;
+namespace ArbitrageEngine.Engine.Configuration;
 
 /// <summary>Every default of engine.md §2, §5 in one place; the host binds it from configuration.</summary>
 public sealed record EngineSettings

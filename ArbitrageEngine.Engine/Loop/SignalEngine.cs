@@ -1,3 +1,4 @@
+using ArbitrageEngine.Engine.Configuration;
 using ArbitrageEngine.Engine.Decisions;
 using ArbitrageEngine.Engine.Market;
 using ArbitrageEngine.Engine.Paper;
@@ -7,7 +8,7 @@ using ArbitrageEngine.Engine.Strategies;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace ArbitrageEngine.Engine.Engine;
+namespace ArbitrageEngine.Engine.Loop;
 
 /// <summary>
 /// The one engine (architecture.md): market state per symbol, scoring, decisions and the paper broker,

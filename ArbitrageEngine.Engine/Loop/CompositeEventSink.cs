@@ -1,9 +1,10 @@
+using ArbitrageEngine.Engine.Configuration;
 using ArbitrageEngine.Engine.Paper;
 using ArbitrageEngine.Engine.Scoring;
 using ArbitrageEngine.Engine.State;
 using ArbitrageEngine.Engine.Strategies;
 
-namespace ArbitrageEngine.Engine.Engine;
+namespace ArbitrageEngine.Engine.Loop;
 
 /// <summary>Fans every engine event out to several sinks, in order.</summary>
 public sealed class CompositeEventSink(params IEngineEventSink[] sinks) : IEngineEventSink
