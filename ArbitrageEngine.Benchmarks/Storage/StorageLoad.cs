@@ -88,9 +88,10 @@ public static class StorageLoad
             Print("copy_ingest_live_batches_per_s", liveWritten / sw.Elapsed.TotalSeconds);
 
             // 3) Warm-up: last 24 h of every symbol into a fresh engine.
-            var engine = new SignalEngine(new EngineSettings { Symbols = EnginePerf.Symbols }, new PaperSettings());
+            var loop = new EngineLoop(new EngineSettings { Symbols = EnginePerf.Symbols }, new PaperSettings());
             sw.Restart();
-            var results = await EngineWarmup.LoadAsync(engine, store, now, CancellationToken.None);
+            var history = new StoredHistory(store);
+            var results = await EngineBootstrap.WarmUpAsync(loop, history, null, now, null, CancellationToken.None);
             Print("warmup_seconds", sw.Elapsed.TotalSeconds);
             Print("warmup_trades", results.Sum(r => r.Trades));
             Print("warmup_trades_per_s", results.Sum(r => r.Trades) / sw.Elapsed.TotalSeconds);

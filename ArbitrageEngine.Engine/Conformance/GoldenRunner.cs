@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using ArbitrageEngine.Engine.Configuration;
 using ArbitrageEngine.Engine.Loop;
+using ArbitrageEngine.Engine.Market;
 using ArbitrageEngine.Engine.Paper;
 using ArbitrageEngine.Engine.Scoring;
 using ArbitrageEngine.Engine.State;
@@ -27,10 +28,13 @@ public static class GoldenRunner
         return summary;
     }
 
-    /// <summary>Feeds every input to a fresh engine with <paramref name="sink"/> attached.</summary>
+    /// <summary>
+    /// Feeds every input to a fresh <see cref="EngineLoop"/> with <paramref name="sink"/> attached. The stream carries its
+    /// own clock (explicit tick inputs), so the loop is ticked exactly where the stream says.
+    /// </summary>
     public static ReplaySummary Replay(GoldenStream stream, IEngineEventSink sink)
     {
-        var engine = new SignalEngine(stream.Engine, stream.Paper, sink);
+        var loop = new EngineLoop(stream.Engine, stream.Paper, sink, new EngineLoopOptions { PriceIntervalMs = 0 });
         var ticks = 0;
         var clock = Stopwatch.StartNew();
         foreach (var input in stream.Inputs)
@@ -38,17 +42,18 @@ public static class GoldenRunner
             switch (input)
             {
                 case TradeInput t:
-                    engine.OnTrade(t.Symbol, t.Trade);
+                    loop.Apply(MarketEvent.ForTrade(t.Symbol, t.Trade));
                     break;
                 case FeatureInput f:
-                    engine.OnFeature(f.Symbol, f.Key, f.Value, f.TimeMs);
+                    loop.Apply(MarketEvent.ForFeature(f.Symbol, f.Key, f.Value, f.TimeMs));
                     break;
                 case TickInput tick:
-                    engine.Tick(tick.TimeMs);
+                    loop.Tick(tick.TimeMs);
                     ticks++;
                     break;
                 case StrategyInput s:
-                    engine.UpsertStrategy(s.Strategy);
+                    // Part of the stream's set-up (golden/README.md): in effect at once, like strategies loaded at start.
+                    loop.Load([s.Strategy]);
                     break;
             }
         }
@@ -69,13 +74,35 @@ public static class GoldenRunner
             w.Reset();
         }
 
+        public void Publish(EngineEvent e)
+        {
+            switch (e)
+            {
+                case SnapshotTaken s:
+                    OnSnapshot(s.Snapshot);
+                    break;
+                case EvaluationProduced r:
+                    OnResult(r.Result);
+                    break;
+                case PositionOpened o:
+                    OnPositionOpened(o.Position);
+                    break;
+                case Tp1Hit t:
+                    OnTp1(t.Position);
+                    break;
+                case PositionClosed c:
+                    OnPositionClosed(c.Position, c.BalanceAfter);
+                    break;
+            }
+        }
+
         private void Begin(string type)
         {
             w.WriteStartObject();
             w.WriteString("type", type);
         }
 
-        public void OnSnapshot(MarketSnapshot s)
+        private void OnSnapshot(MarketSnapshot s)
         {
             Begin("expect_snapshot");
             w.WriteString("symbol", s.Symbol);
@@ -97,7 +124,7 @@ public static class GoldenRunner
             End();
         }
 
-        public void OnResult(ScoreResult r, StrategyDefinition strategy)
+        private void OnResult(ScoreResult r)
         {
             Begin("expect_result");
             w.WriteString("strategy_id", r.StrategyId);
@@ -138,7 +165,7 @@ public static class GoldenRunner
             End();
         }
 
-        public void OnPositionOpened(PaperPosition p)
+        private void OnPositionOpened(PositionSnapshot p)
         {
             Begin("expect_open");
             w.WriteString("strategy_id", p.StrategyId);
@@ -153,7 +180,7 @@ public static class GoldenRunner
             End();
         }
 
-        public void OnTp1(PaperPosition p)
+        private void OnTp1(PositionSnapshot p)
         {
             Begin("expect_tp1");
             w.WriteString("strategy_id", p.StrategyId);
@@ -162,7 +189,7 @@ public static class GoldenRunner
             End();
         }
 
-        public void OnPositionClosed(PaperPosition p, double balanceAfter)
+        private void OnPositionClosed(PositionSnapshot p, double balanceAfter)
         {
             Begin("expect_close");
             w.WriteString("strategy_id", p.StrategyId);

@@ -11,12 +11,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace ArbitrageEngine.Engine.Loop;
 
 /// <summary>
-/// The one engine (architecture.md): market state per symbol, scoring, decisions and the paper broker,
-/// driven only by trades, feature updates and ticks, with time taken from those events. Live, replay,
-/// backtest and the conformance command all run this class; only the source and clock differ.
+/// The engine's core (architecture.md): market state per symbol, scoring, decisions and a broker, driven only by
+/// trades, feature updates and ticks, with time taken from those events. <see cref="EngineLoop"/> owns it and adds
+/// the tick policy's bookkeeping, commands and sessions; live, replay, backtest and conformance all run that loop.
 /// Not thread-safe by design: one loop owns it.
 /// </summary>
-public sealed partial class SignalEngine
+public sealed partial class SignalEngine : IBrokerListener
 {
     private readonly Dictionary<string, SymbolState> _states = new(StringComparer.Ordinal);
     private readonly List<SymbolState> _stateList = [];
@@ -29,22 +29,37 @@ public sealed partial class SignalEngine
     private long _lastTick = long.MinValue;
 
     public SignalEngine(EngineSettings settings, PaperSettings paper, IEngineEventSink? sink = null, ILogger? logger = null)
+        : this(settings, new PaperBroker(paper), sink, logger)
+    {
+    }
+
+    public SignalEngine(EngineSettings settings, IBroker broker, IEngineEventSink? sink = null, ILogger? logger = null)
     {
         Settings = settings;
         _sink = sink ?? NullEventSink.Instance;
         _logger = logger ?? NullLogger.Instance;
-        Broker = new PaperBroker(paper, _sink);
-        foreach (var symbol in settings.Symbols)
-        {
-            var state = new SymbolState(symbol, settings);
-            _states[symbol] = state;
-            _stateList.Add(state);
-        }
+        Broker = broker;
+        broker.Attach(this);
+        ResetStates();
     }
 
     public EngineSettings Settings { get; }
 
-    public PaperBroker Broker { get; }
+    public IBroker Broker { get; }
+
+    /// <summary>Replaces every symbol's state with an empty one (a restart: the loop warms up again from storage).</summary>
+    public void ResetStates()
+    {
+        _states.Clear();
+        _stateList.Clear();
+        _snapshots.Clear();
+        foreach (var symbol in Settings.Symbols)
+        {
+            var state = new SymbolState(symbol, Settings);
+            _states[symbol] = state;
+            _stateList.Add(state);
+        }
+    }
 
     public IReadOnlyList<SymbolState> States => _stateList;
 
@@ -52,6 +67,21 @@ public sealed partial class SignalEngine
     public IReadOnlyList<StrategyDefinition> Strategies => _strategies;
 
     public IReadOnlyDictionary<Guid, long> LastSignals => _lastSignal;
+
+    /// <summary>Strategies with status running.</summary>
+    public int RunningCount
+    {
+        get
+        {
+            var count = 0;
+            foreach (var s in _strategies)
+            {
+                count += s.Status == StrategyStatus.Running ? 1 : 0;
+            }
+
+            return count;
+        }
+    }
 
     public long LastTickMs => _lastTick;
 
@@ -102,7 +132,7 @@ public sealed partial class SignalEngine
         var outcome = state.Apply(trade);
         if (outcome == TradeAcceptance.Accepted)
         {
-            Broker.OnTrade(symbol, trade.TimeMs, trade.Price);
+            Broker.OnTrade(symbol, trade);
         }
         else if (outcome != TradeAcceptance.Duplicate)
         {
@@ -133,10 +163,12 @@ public sealed partial class SignalEngine
 
     /// <summary>
     /// One evaluation at <paramref name="nowMs"/> (engine.md §2.1, §5): timeouts, a snapshot per symbol, then
-    /// score and decide every running strategy in creation order. Ticks must not go back in time.
+    /// score and decide every running strategy in creation order. Ticks must not go back in time. Returns how many
+    /// strategies were evaluated.
     /// </summary>
-    public void Tick(long nowMs)
+    public int Tick(long nowMs)
     {
+        var evaluated = 0;
         if (nowMs < _lastTick)
         {
             throw new InvalidOperationException($"Tick {nowMs} is before the previous tick {_lastTick}.");
@@ -149,7 +181,7 @@ public sealed partial class SignalEngine
         {
             var snapshot = state.Snapshot(nowMs, Settings.WarmupMs);
             _snapshots[state.Symbol] = snapshot;
-            _sink.OnSnapshot(snapshot);
+            _sink.Publish(new SnapshotTaken(snapshot));
         }
 
         var paper = Broker.Settings;
@@ -160,6 +192,7 @@ public sealed partial class SignalEngine
                 continue;
             }
 
+            evaluated++;
             var result = _snapshots.TryGetValue(strategy.Symbol, out var snap)
                 ? Scorer.Score(strategy, snap)
                 : ScoreResult.Empty(strategy.StrategyId, strategy.Symbol, nowMs);
@@ -182,7 +215,7 @@ public sealed partial class SignalEngine
                 _lastSignal[strategy.StrategyId] = nowMs;
             }
 
-            _sink.OnResult(result, strategy);
+            _sink.Publish(new EvaluationProduced(result, strategy));
 
             if (decision.FlipClose && active is not null)
             {
@@ -194,15 +227,30 @@ public sealed partial class SignalEngine
                 if (Broker.Open(strategy, result, decision.Signal!.Value, decision.Tier!, out var rejection) is null)
                 {
                     LogOpenRejected(strategy.StrategyId, rejection ?? "unknown");
-                    _sink.OnOpenRejected(result, rejection ?? "unknown");
+                    _sink.Publish(new SignalRejected(result, rejection ?? "unknown"));
                 }
             }
             else if (decision.OpenRejection is { } reason)
             {
-                _sink.OnOpenRejected(result, reason);
+                _sink.Publish(new SignalRejected(result, reason));
             }
         }
+
+        return evaluated;
     }
+
+    /// <summary>
+    /// Applies a stored trade to the symbol's state only (warm-up after a restart): the broker is not told, because
+    /// restored positions are marked separately with only the trades after their last processed one.
+    /// </summary>
+    public TradeAcceptance WarmTrade(string symbol, in AggTrade trade) =>
+        _states.TryGetValue(symbol, out var state) ? state.Apply(trade) : TradeAcceptance.Invalid;
+
+    void IBrokerListener.Opened(PaperPosition position) => _sink.Publish(new PositionOpened(position.ToSnapshot()));
+
+    void IBrokerListener.Tp1(PaperPosition position) => _sink.Publish(new Tp1Hit(position.ToSnapshot()));
+
+    void IBrokerListener.Closed(PaperPosition position, double balanceAfter) => _sink.Publish(new PositionClosed(position.ToSnapshot(), balanceAfter));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected trade {Symbol} agg_id {AggId}: {Outcome}")]
     private partial void LogRejectedTrade(string symbol, long aggId, TradeAcceptance outcome);

@@ -17,6 +17,12 @@ public interface IMarketSource
     /// <summary>Connection state and counters, per stream.</summary>
     SourceStatus Status { get; }
 
+    /// <summary>
+    /// Every event with time ≤ this has been written to the output channel (ms). The live tick at T runs only once the
+    /// watermark has reached T. <see cref="long.MaxValue"/> = unknown (the tick relies on its grace period).
+    /// </summary>
+    long Watermark => long.MaxValue;
+
     /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled (or the source is exhausted, for replays).</summary>
     Task RunAsync(ChannelWriter<MarketEvent> output, CancellationToken cancellationToken);
 }

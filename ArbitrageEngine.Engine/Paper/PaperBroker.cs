@@ -1,5 +1,5 @@
 using ArbitrageEngine.Engine.Configuration;
-using ArbitrageEngine.Engine.Loop;
+using ArbitrageEngine.Engine.Market;
 using ArbitrageEngine.Engine.Scoring;
 using ArbitrageEngine.Engine.Strategies;
 
@@ -17,8 +17,10 @@ public sealed class StrategyAccount(double initialBalance, double currentBalance
 /// symbol at level prices, applies fees, keeps balances. Single writer (the engine loop); every position is
 /// closed exactly once, because a closed position leaves the active lists in the same call.
 /// </summary>
-public sealed class PaperBroker(PaperSettings settings, IEngineEventSink sink)
+public sealed class PaperBroker(PaperSettings settings) : IBroker
 {
+    private IBrokerListener _listener = NullListener.Instance;
+
     private readonly List<PaperPosition> _active = [];
     private readonly Dictionary<string, List<PaperPosition>> _activeBySymbol = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, PaperPosition> _activeByStrategy = [];
@@ -26,6 +28,8 @@ public sealed class PaperBroker(PaperSettings settings, IEngineEventSink sink)
     private readonly List<PaperPosition> _exitScratch = [];
 
     public PaperSettings Settings { get; } = settings;
+
+    public void Attach(IBrokerListener listener) => _listener = listener;
 
     public long NextPositionId { get; set; } = 1;
 
@@ -113,7 +117,7 @@ public sealed class PaperBroker(PaperSettings settings, IEngineEventSink sink)
         };
         Track(position);
         AccountFor(strategy);
-        sink.OnPositionOpened(position);
+        _listener.Opened(position);
         return position;
     }
 
@@ -137,7 +141,7 @@ public sealed class PaperBroker(PaperSettings settings, IEngineEventSink sink)
     }
 
     /// <summary>Checks the exits of every open position of <paramref name="symbol"/> at one trade (engine.md §6.2).</summary>
-    public void OnTrade(string symbol, long timeMs, double price)
+    public void OnTrade(string symbol, in AggTrade trade)
     {
         if (!_activeBySymbol.TryGetValue(symbol, out var list) || list.Count == 0)
         {
@@ -148,19 +152,16 @@ public sealed class PaperBroker(PaperSettings settings, IEngineEventSink sink)
         _exitScratch.AddRange(list);
         foreach (var position in _exitScratch)
         {
-            CheckExit(position, timeMs, price);
+            // Trades up to the entry tick (or up to TP1, after a restart) were already applied to this position.
+            if (!position.AlreadyProcessed(trade))
+            {
+                CheckExit(position, trade.AggId, trade.TimeMs, trade.Price);
+            }
         }
     }
 
-    private void CheckExit(PaperPosition p, long timeMs, double price)
+    private void CheckExit(PaperPosition p, long aggId, long timeMs, double price)
     {
-        // Trades up to the entry tick were applied before the position existed; a restart that replays stored
-        // trades must not let them exit it.
-        if (timeMs <= p.EntryTimeMs)
-        {
-            return;
-        }
-
         var isLong = p.IsLong;
         if (!p.Tp1Hit)
         {
@@ -180,10 +181,11 @@ public sealed class PaperBroker(PaperSettings settings, IEngineEventSink sink)
             {
                 p.Tp1Hit = true;
                 p.Tp1TimeMs = timeMs;
+                p.Tp1AggId = aggId;
                 p.Status = PositionStatus.Tp1Hit;
                 var buffer = Settings.BeBufferAtr * p.Atr;
                 p.Stop = isLong ? p.Entry + buffer : p.Entry - buffer;
-                sink.OnTp1(p);
+                _listener.Tp1(p);
             }
         }
         else
@@ -251,7 +253,25 @@ public sealed class PaperBroker(PaperSettings settings, IEngineEventSink sink)
 
         var account = _accounts.TryGetValue(p.StrategyId, out var a) ? a : _accounts[p.StrategyId] = new StrategyAccount(0, 0);
         account.CurrentBalance += pnlUsdt;
-        sink.OnPositionClosed(p, account.CurrentBalance);
+        _listener.Closed(p, account.CurrentBalance);
         return true;
+    }
+}
+
+/// <summary>A listener that ignores everything (a broker nobody attached to).</summary>
+internal sealed class NullListener : IBrokerListener
+{
+    public static NullListener Instance { get; } = new();
+
+    public void Opened(PaperPosition position)
+    {
+    }
+
+    public void Tp1(PaperPosition position)
+    {
+    }
+
+    public void Closed(PaperPosition position, double balanceAfter)
+    {
     }
 }

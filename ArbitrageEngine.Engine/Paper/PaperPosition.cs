@@ -82,6 +82,9 @@ public sealed class PaperPosition
     public double Stop { get; internal set; }
     public bool Tp1Hit { get; internal set; }
     public long? Tp1TimeMs { get; internal set; }
+
+    /// <summary>agg_id of the trade that hit TP1 (null before, or for rows stored before it was recorded).</summary>
+    public long? Tp1AggId { get; internal set; }
     public PositionStatus Status { get; internal set; } = PositionStatus.Active;
     public double? ExitPrice { get; internal set; }
     public long? ExitTimeMs { get; internal set; }
@@ -96,11 +99,25 @@ public sealed class PaperPosition
 
     public long TimeoutMs => TimeoutMinutes * 60_000L;
 
+    /// <summary>True when a trade must not act on this position: it was applied before the position existed or before its TP1.</summary>
+    internal bool AlreadyProcessed(in Market.AggTrade trade) =>
+        trade.TimeMs <= EntryTimeMs || (Tp1Hit && (Tp1AggId is { } id ? trade.AggId <= id : trade.TimeMs <= Tp1TimeMs));
+
+    public PositionSnapshot ToSnapshot() => new()
+    {
+        PositionId = PositionId, StrategyId = StrategyId, Symbol = Symbol, Direction = Direction, Score = Score, Tier = Tier,
+        Entry = Entry, EntryTimeMs = EntryTimeMs, Sl = Sl, Tp1 = Tp1, Tp2 = Tp2, Atr = Atr, Rd = Rd, RiskUsd = RiskUsd,
+        Tp1Ratio = Tp1Ratio, Tp2Ratio = Tp2Ratio, TimeoutMinutes = TimeoutMinutes, FeeRate = FeeRate, Factors = Factors,
+        StrategySnapshot = StrategySnapshot, Stop = Stop, Tp1Hit = Tp1Hit, Tp1TimeMs = Tp1TimeMs, Tp1AggId = Tp1AggId,
+        Status = Status, ExitPrice = ExitPrice, ExitTimeMs = ExitTimeMs, GrossR = GrossR, FeeR = FeeR, PnlR = PnlR, PnlUsdt = PnlUsdt,
+    };
+
     /// <summary>Restores a position loaded from storage (restart recovery).</summary>
-    public static PaperPosition Restore(PaperPosition opened, bool tp1Hit, long? tp1TimeMs, double stop)
+    public static PaperPosition Restore(PaperPosition opened, bool tp1Hit, long? tp1TimeMs, double stop, long? tp1AggId = null)
     {
         opened.Tp1Hit = tp1Hit;
         opened.Tp1TimeMs = tp1TimeMs;
+        opened.Tp1AggId = tp1AggId;
         opened.Stop = stop;
         opened.Status = tp1Hit ? PositionStatus.Tp1Hit : PositionStatus.Active;
         return opened;

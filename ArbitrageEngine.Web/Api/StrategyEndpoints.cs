@@ -121,7 +121,7 @@ public static class StrategyEndpoints
     public sealed record PositionDto(long PositionId, Guid StrategyId, string Symbol, string Direction, string Status, string Tier, double Entry, long EntryTimeMs,
         double Sl, double Tp1, double Tp2, double Stop, bool Tp1Hit, double RiskUsd)
     {
-        public static PositionDto From(PaperPosition p) => new(p.PositionId, p.StrategyId, p.Symbol, p.Direction.Name(), p.Status.Name(), p.Tier,
+        public static PositionDto From(PositionSnapshot p) => new(p.PositionId, p.StrategyId, p.Symbol, p.Direction.Name(), p.Status.Name(), p.Tier,
             p.Entry, p.EntryTimeMs, p.Sl, p.Tp1, p.Tp2, p.Stop, p.Tp1Hit, p.RiskUsd);
     }
 

@@ -71,7 +71,21 @@ public sealed partial class LiveNotifier : IEngineEventSink, IDisposable
 
     public void Publish(LiveEvent e) => _events.Writer.TryWrite(e);
 
-    /// <summary>Called for every applied trade (engine loop); publishes at most every 250 ms per symbol.</summary>
+    /// <summary>The loop's events this notifier turns into live events (positions come from persistence, once stored).</summary>
+    public void Publish(EngineEvent e)
+    {
+        switch (e)
+        {
+            case PriceChanged p:
+                OnPrice(p.Symbol, p.Price, p.TimeMs);
+                break;
+            case EvaluationProduced r:
+                OnResult(r.Result);
+                break;
+        }
+    }
+
+    /// <summary>Publishes a price at most every 250 ms (wall clock) per symbol.</summary>
     public void OnPrice(string symbol, double price, long timeMs)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -84,7 +98,7 @@ public sealed partial class LiveNotifier : IEngineEventSink, IDisposable
         Publish(new PriceTickEvent(symbol, price, timeMs));
     }
 
-    public void OnResult(ScoreResult r, StrategyDefinition strategy) =>
+    private void OnResult(ScoreResult r) =>
         _tick.Add(new EvaluationSummary(r.StrategyId, r.Symbol, r.Score, r.Direction?.Name(), r.Signal?.Name(), r.Tier, r.GateBlock));
 
     /// <summary>Called by the loop after each tick.</summary>
@@ -99,7 +113,7 @@ public sealed partial class LiveNotifier : IEngineEventSink, IDisposable
     // page that reloads on "closed" finds the trade and the new balance in the database.
 
     /// <summary>The event for a position as it is now (taken on the engine loop, published after the write).</summary>
-    public static PositionEvent PositionSnapshot(string kind, PaperPosition p, double? balanceAfter)
+    public static PositionEvent PositionSnapshot(string kind, PositionSnapshot p, double? balanceAfter)
     {
         var timeMs = kind switch
         {

@@ -1,4 +1,6 @@
+using ArbitrageEngine.Engine.Loop;
 using ArbitrageEngine.Engine.Persistence;
+using ArbitrageEngine.Engine.Persistence.Engine;
 using ArbitrageEngine.Engine.Persistence.Entities;
 using ArbitrageEngine.Engine.Persistence.Strategies;
 using ArbitrageEngine.Engine.Strategies;
@@ -6,6 +8,8 @@ using ArbitrageEngine.Web.Accounts;
 using ArbitrageEngine.Web.Hosting.Market;
 using ArbitrageEngine.Web.Live;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 using Microsoft.Extensions.Options;
 
 namespace ArbitrageEngine.Web.Strategies;
@@ -50,8 +54,15 @@ public sealed class StrategyService(ArbitrageDbContext db, AuditLog audit, Engin
         StrategyRowMapper.ApplyTo(definition, row, includeBalances: true);
         db.Strategies.Add(row);
         audit.Add(actor, "strategy.create", TargetType, definition.StrategyId.ToString(), after: definition);
-        await db.SaveChangesAsync(ct);
-        engine.Post(e => e.UpsertStrategy(definition));
+        var command = new UpsertStrategyCommand(NewCommandId(), definition);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.SaveChangesAsync(ct);
+            await LogCommandAsync(command, actor, ct);
+            await tx.CommitAsync(ct);
+        }
+
+        engine.Post(command);
         notifier?.Publish(new StrategyChangedEvent(definition.StrategyId, "create"));
         return new(definition, OperationResult.Ok);
     }
@@ -99,12 +110,13 @@ public sealed class StrategyService(ArbitrageDbContext db, AuditLog audit, Engin
         StrategyRowMapper.ApplyTo(after, row, includeBalances: false);
         row.UpdatedAt = clock.GetUtcNow();
         audit.Add(actor, "strategy.update", TargetType, id.ToString(), before, after);
-        if (await SaveAsync(ct) is { } conflict)
+        var command = new UpsertStrategyCommand(NewCommandId(), after);
+        if (await SaveAsync(command, actor, ct) is { } conflict)
         {
             return conflict;
         }
 
-        engine.Post(e => e.UpsertStrategy(after));
+        engine.Post(command);
         notifier?.Publish(new StrategyChangedEvent(id, "update"));
         return new(after, OperationResult.Ok);
     }
@@ -148,14 +160,10 @@ public sealed class StrategyService(ArbitrageDbContext db, AuditLog audit, Engin
         var after = StrategyRowMapper.ToDefinition(row);
         audit.Add(actor, "strategy.add_balance", TargetType, id.ToString(), new { amount }, new { initial_balance = row.InitialBalance, current_balance = row.CurrentBalance });
         await db.SaveChangesAsync(ct);
+        var command = new TopUpCommand(NewCommandId(), id, (double)amount);
+        await LogCommandAsync(command, actor, ct);
         await tx.CommitAsync(ct);
-        engine.Post(e =>
-        {
-            if (e.StrategyById(id) is { } s)
-            {
-                e.Broker.TopUp(s, (double)amount);
-            }
-        });
+        engine.Post(command);
         notifier?.Publish(new StrategyChangedEvent(id, "add_balance"));
         return new(after, OperationResult.Ok);
     }
@@ -181,12 +189,13 @@ public sealed class StrategyService(ArbitrageDbContext db, AuditLog audit, Engin
         row.DeprecatedAt = to == StrategyStatus.Deprecated ? now : null;
         var after = before with { Status = to };
         audit.Add(actor, action, TargetType, id.ToString(), new { status = before.Status.Name() }, new { status = to.Name() });
-        if (await SaveAsync(ct) is { } conflict)
+        var command = new SetStatusCommand(NewCommandId(), id, to);
+        if (await SaveAsync(command, actor, ct) is { } conflict)
         {
             return conflict;
         }
 
-        engine.Post(e => e.UpsertStrategy(e.StrategyById(id) is { } current ? current with { Status = to } : after));
+        engine.Post(command);
         notifier?.Publish(new StrategyChangedEvent(id, action["strategy.".Length..]));
         return new(after, OperationResult.Ok);
     }
@@ -197,11 +206,25 @@ public sealed class StrategyService(ArbitrageDbContext db, AuditLog audit, Engin
         return errors.Count == 0 ? null : new OperationResult(errors.ToDictionary(e => e.Key, e => string.Join(" ", e.Value)));
     }
 
-    private async Task<OperationResult?> SaveAsync(CancellationToken ct)
+    private Guid NewCommandId() => Guid.CreateVersion7(clock.GetUtcNow());
+
+    /// <summary>Logs the engine command in the caller's transaction: stored with the change it describes, or not at all.</summary>
+    private Task LogCommandAsync(EngineCommand command, AuditActor actor, CancellationToken ct) =>
+        EngineJournal.AppendCommandAsync(
+            (NpgsqlConnection)db.Database.GetDbConnection(),
+            (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction(),
+            command,
+            actor.UserName,
+            ct);
+
+    private async Task<OperationResult?> SaveAsync(EngineCommand command, AuditActor actor, CancellationToken ct)
     {
         try
         {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
+            await LogCommandAsync(command, actor, ct);
+            await tx.CommitAsync(ct);
             return null;
         }
         catch (DbUpdateConcurrencyException)

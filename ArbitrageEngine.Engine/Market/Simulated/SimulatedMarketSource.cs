@@ -15,7 +15,12 @@ public sealed class SimulatedMarketSource(SimulatedMarketOptions options, IReadO
     /// </summary>
     public IReadOnlyDictionary<string, SimulatedResume>? Resume { get; set; }
 
+    private long _watermark = long.MinValue;
+
     public string Name => "simulated";
+
+    /// <summary>The simulated time up to which every generated event is in the channel.</summary>
+    public long Watermark => Interlocked.Read(ref _watermark);
 
     public IReadOnlyList<string> Symbols { get; } = symbols;
 
@@ -43,6 +48,7 @@ public sealed class SimulatedMarketSource(SimulatedMarketOptions options, IReadO
         {
             market.AdvanceTo(market.NowMs + 60_000, buffer, backfill: true);
             await WriteAsync(output, buffer, status, cancellationToken).ConfigureAwait(false);
+            Interlocked.Exchange(ref _watermark, market.NowMs - 1);
         }
 
         status.State = StreamState.Connected;
@@ -51,6 +57,7 @@ public sealed class SimulatedMarketSource(SimulatedMarketOptions options, IReadO
         {
             market.AdvanceTo(clock.GetUtcNow().ToUnixTimeMilliseconds(), buffer);
             await WriteAsync(output, buffer, status, cancellationToken).ConfigureAwait(false);
+            Interlocked.Exchange(ref _watermark, market.NowMs - 1);
         }
     }
 

@@ -79,6 +79,9 @@ public sealed partial class AggTradeWriter(AggTradeStore store, AggTradeWriterOp
         }
     }
 
+    /// <summary>Asks the writer to flush what it holds now instead of at the next batch boundary (after a tick: results wait for their trades).</summary>
+    public void FlushSoon() => _signal.Release();
+
     /// <summary>Writes until cancelled, then flushes what is left (best effort, bounded by <paramref name="drainTimeout"/>).</summary>
     public async Task RunAsync(CancellationToken cancellationToken, TimeSpan? drainTimeout = null)
     {

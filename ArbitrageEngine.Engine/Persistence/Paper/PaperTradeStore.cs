@@ -22,14 +22,22 @@ public sealed class PaperTradeStore(NpgsqlDataSource dataSource)
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    public async Task InsertOpenAsync(PaperPosition p, CancellationToken cancellationToken = default)
+    public Task InsertOpenAsync(PaperPosition p, CancellationToken cancellationToken = default) => InsertOpenAsync(p.ToSnapshot(), cancellationToken);
+
+    public async Task InsertOpenAsync(PositionSnapshot p, CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand("""
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await InsertOpenAsync(conn, null, p, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static async Task InsertOpenAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, PositionSnapshot p, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand("""
             INSERT INTO paper_trades (position_id, strategy_id, symbol, direction, score, tier, entry_price, entry_ts, tp1, tp2, sl, stop,
                 tp1_hit, status, risk_usd, atr, rd, tp1_ratio, tp2_ratio, timeout_minutes, fee_rate, factors, strategy_snapshot)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, false, 'active', $13, $14, $15, $16, $17, $18, $19, $20, $21)
             ON CONFLICT (position_id) DO NOTHING
-            """);
+            """, conn, tx);
         var ps = cmd.Parameters;
         ps.Add(new NpgsqlParameter<long> { TypedValue = p.PositionId });
         ps.Add(new NpgsqlParameter<Guid> { TypedValue = p.StrategyId });
@@ -55,13 +63,23 @@ public sealed class PaperTradeStore(NpgsqlDataSource dataSource)
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task MarkTp1Async(PaperPosition p, CancellationToken cancellationToken = default)
+    public Task MarkTp1Async(PaperPosition p, CancellationToken cancellationToken = default) => MarkTp1Async(p.ToSnapshot(), cancellationToken);
+
+    public async Task MarkTp1Async(PositionSnapshot p, CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand(
-            "UPDATE paper_trades SET tp1_hit = true, tp1_ts = $2, stop = $3, status = 'tp1_hit', version = version + 1 WHERE position_id = $1 AND status = 'active'");
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await MarkTp1Async(conn, null, p, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static async Task MarkTp1Async(NpgsqlConnection conn, NpgsqlTransaction? tx, PositionSnapshot p, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "UPDATE paper_trades SET tp1_hit = true, tp1_ts = $2, stop = $3, tp1_agg_id = $4, status = 'tp1_hit', version = version + 1 WHERE position_id = $1 AND status = 'active'",
+            conn, tx);
         cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = p.PositionId });
         cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = p.Tp1TimeMs ?? p.EntryTimeMs });
         cmd.Parameters.Add(new NpgsqlParameter<double> { TypedValue = p.Stop });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)p.Tp1AggId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -69,15 +87,31 @@ public sealed class PaperTradeStore(NpgsqlDataSource dataSource)
     /// Closes the position and credits the strategy's balance in one transaction. Returns false (and changes
     /// nothing) when the row is already closed or was changed since <paramref name="expectedVersion"/> was read.
     /// </summary>
-    public async Task<bool> CloseAsync(PaperPosition p, int? expectedVersion = null, CancellationToken cancellationToken = default)
+    public Task<bool> CloseAsync(PaperPosition p, int? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        CloseAsync(p.ToSnapshot(), expectedVersion, cancellationToken);
+
+    public async Task<bool> CloseAsync(PositionSnapshot p, int? expectedVersion = null, CancellationToken cancellationToken = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (!await CloseAsync(conn, tx, p, expectedVersion, cancellationToken).ConfigureAwait(false))
+        {
+            await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>The close and the balance credit inside <paramref name="tx"/>; false (nothing written) when already closed.</summary>
+    internal static async Task<bool> CloseAsync(NpgsqlConnection conn, NpgsqlTransaction tx, PositionSnapshot p, int? expectedVersion, CancellationToken cancellationToken)
     {
         if (p.IsOpen || p.PnlUsdt is null)
         {
             throw new ArgumentException("Only a position closed by the broker can be stored as closed.", nameof(p));
         }
 
-        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var close = new NpgsqlCommand("""
             UPDATE paper_trades SET status = $2, exit_price = $3, exit_ts = $4, pnl_r = $5, gross_r = $6, fee_r = $7, pnl_usdt = $8,
                 tp1_hit = $9, tp1_ts = $10, stop = $11, version = version + 1
@@ -99,7 +133,6 @@ public sealed class PaperTradeStore(NpgsqlDataSource dataSource)
             ps.Add(new NpgsqlParameter { Value = (object?)expectedVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
             if (await close.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
             {
-                await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
                 return false;
             }
         }
@@ -112,7 +145,6 @@ public sealed class PaperTradeStore(NpgsqlDataSource dataSource)
             await credit.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -122,7 +154,7 @@ public sealed class PaperTradeStore(NpgsqlDataSource dataSource)
         var result = new List<(PaperPosition, int)>();
         await using var cmd = dataSource.CreateCommand("""
             SELECT position_id, strategy_id, symbol, direction, score, tier, entry_price, entry_ts, tp1, tp2, sl, stop, tp1_hit, tp1_ts,
-                   risk_usd, atr, rd, tp1_ratio, tp2_ratio, timeout_minutes, fee_rate, version
+                   risk_usd, atr, rd, tp1_ratio, tp2_ratio, timeout_minutes, fee_rate, version, tp1_agg_id
             FROM paper_trades WHERE status IN ('active', 'tp1_hit') ORDER BY position_id
             """);
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -149,7 +181,7 @@ public sealed class PaperTradeStore(NpgsqlDataSource dataSource)
                 TimeoutMinutes = r.GetInt32(19),
                 FeeRate = r.GetDouble(20),
             };
-            PaperPosition.Restore(position, r.GetBoolean(12), r.IsDBNull(13) ? null : r.GetInt64(13), r.GetDouble(11));
+            PaperPosition.Restore(position, r.GetBoolean(12), r.IsDBNull(13) ? null : r.GetInt64(13), r.GetDouble(11), r.IsDBNull(22) ? null : r.GetInt64(22));
             result.Add((position, r.GetInt32(21)));
         }
 
@@ -190,7 +222,13 @@ public sealed class PaperTradeStore(NpgsqlDataSource dataSource)
     /// <summary>Stores the cooldown state of the given strategies (engine.md §5: a restart must not re-fire).</summary>
     public async Task SaveEngineStateAsync(IEnumerable<(Guid StrategyId, long? LastSignalTs, long LastRunTs)> states, CancellationToken cancellationToken = default)
     {
-        var batch = new NpgsqlBatch();
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await SaveEngineStateAsync(conn, null, states, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static async Task SaveEngineStateAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, IEnumerable<(Guid StrategyId, long? LastSignalTs, long LastRunTs)> states, CancellationToken cancellationToken)
+    {
+        var batch = new NpgsqlBatch(conn, tx);
         await using (batch)
         {
             foreach (var (id, lastSignal, lastRun) in states)
@@ -210,8 +248,6 @@ public sealed class PaperTradeStore(NpgsqlDataSource dataSource)
                 return;
             }
 
-            await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            batch.Connection = conn;
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
@@ -232,12 +268,18 @@ public sealed class PaperTradeStore(NpgsqlDataSource dataSource)
     /// <summary>Writes the results of one tick by binary COPY (one row per strategy and tick; ticks never repeat).</summary>
     public async Task WriteEvaluationsAsync(IReadOnlyList<ScoreResult> results, CancellationToken cancellationToken = default)
     {
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await WriteEvaluationsAsync(conn, results, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>COPY on <paramref name="conn"/> (inside its open transaction, if any).</summary>
+    internal static async Task WriteEvaluationsAsync(NpgsqlConnection conn, IReadOnlyList<ScoreResult> results, CancellationToken cancellationToken)
+    {
         if (results.Count == 0)
         {
             return;
         }
 
-        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var importer = await conn.BeginBinaryImportAsync(
             "COPY signal_evaluations (strategy_id, ts, symbol, score, direction, signal, tier, gate_passed, gate_block, regime, result) FROM STDIN (FORMAT BINARY)",
             cancellationToken).ConfigureAwait(false);

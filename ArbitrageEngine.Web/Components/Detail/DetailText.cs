@@ -8,13 +8,13 @@ using ArbitrageEngine.Engine.Scoring;
 namespace ArbitrageEngine.Web.Components.Detail;
 
 /// <summary>An open position as the positions table shows it, at the live price.</summary>
-public sealed record OpenPositionView(PaperPosition Position, double? Price, double? UnrealisedR, double? UnrealisedUsdt, double HeldMinutes)
+public sealed record OpenPositionView(PositionSnapshot Position, double? Price, double? UnrealisedR, double? UnrealisedUsdt, double HeldMinutes)
 {
     /// <summary>
     /// Unrealised P&amp;L with the half-position rule of engine.md §6.3 (after TP1 half is banked at tp1_ratio and
     /// only the other half moves with the price), net of the round-trip fees so it is comparable with closed trades.
     /// </summary>
-    public static OpenPositionView At(PaperPosition p, double? price, long nowMs)
+    public static OpenPositionView At(PositionSnapshot p, double? price, long nowMs)
     {
         var held = Math.Max(0, nowMs - p.EntryTimeMs) / 60_000.0;
         if (price is not { } px || p.Rd <= 0)
@@ -22,7 +22,7 @@ public sealed record OpenPositionView(PaperPosition Position, double? Price, dou
             return new(p, price, null, null, held);
         }
 
-        var r = PnL.UnrealisedNetR(p, px);
+        var r = p.UnrealisedNetR(px);
         return new(p, px, r, PnL.Usdt(r, p.RiskUsd), held);
     }
 }

@@ -19,18 +19,19 @@ public enum PipelinePhase
 }
 
 /// <summary>
-/// Thread-safe read model of the running engine for pages, the API and health checks: latest snapshot per
-/// symbol, latest result per strategy, open positions and pipeline counters. Written only by the
-/// engine loop (as its event sink); read by anyone.
+/// Thread-safe read model of the running engine for pages, the API and health checks: latest snapshot per symbol,
+/// latest result per strategy, open positions (immutable snapshots) and pipeline counters. Fed only by the loop's event
+/// stream; read by anyone.
 /// </summary>
 public sealed class LiveEngineState : IEngineEventSink
 {
     private readonly ConcurrentDictionary<string, MarketSnapshot> _snapshots = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Guid, ScoreResult> _results = new();
-    private readonly ConcurrentDictionary<long, PaperPosition> _open = new();
+    private readonly ConcurrentDictionary<long, PositionSnapshot> _open = new();
     private readonly ConcurrentDictionary<string, double> _lastPrices = new(StringComparer.Ordinal);
     private long _trades;
     private long _ticks;
+    private long _skipped;
     private long _lastTickMs = -1;
     private long _lastTickWallMs = -1;
     private double _lastTickDurationMs;
@@ -46,6 +47,9 @@ public sealed class LiveEngineState : IEngineEventSink
     public long TradesProcessed => Interlocked.Read(ref _trades);
 
     public long Ticks => Interlocked.Read(ref _ticks);
+
+    /// <summary>Ticks not evaluated because the source had not delivered every trade up to them (backfill, gap fill, stall).</summary>
+    public long TicksSkipped => Interlocked.Read(ref _skipped);
 
     /// <summary>Market time of the last evaluation tick (-1 before the first).</summary>
     public long LastTickMs => Interlocked.Read(ref _lastTickMs);
@@ -63,7 +67,7 @@ public sealed class LiveEngineState : IEngineEventSink
 
     public IReadOnlyDictionary<Guid, ScoreResult> LatestResults => _results;
 
-    public IReadOnlyCollection<PaperPosition> OpenPositions => [.. _open.Values.OrderBy(p => p.PositionId)];
+    public IReadOnlyCollection<PositionSnapshot> OpenPositions => [.. _open.Values.OrderBy(p => p.PositionId)];
 
     public IReadOnlyDictionary<string, double> LastPrices => _lastPrices;
 
@@ -76,17 +80,43 @@ public sealed class LiveEngineState : IEngineEventSink
 
     internal void OnTickDone(long tickMs, long wallMs, double durationMs)
     {
-        Interlocked.Increment(ref _ticks);
         Interlocked.Exchange(ref _lastTickMs, tickMs);
         Interlocked.Exchange(ref _lastTickWallMs, wallMs);
         Volatile.Write(ref _lastTickDurationMs, durationMs);
     }
 
-    public void OnSnapshot(MarketSnapshot snapshot) => _snapshots[snapshot.Symbol] = snapshot;
+    /// <summary>Forgets open positions (a new session restores them from storage).</summary>
+    internal void Reset() => _open.Clear();
 
-    public void OnResult(ScoreResult result, StrategyDefinition strategy) => _results[result.StrategyId] = result;
+    public void Publish(EngineEvent e)
+    {
+        switch (e)
+        {
+            case SnapshotTaken s:
+                _snapshots[s.Snapshot.Symbol] = s.Snapshot;
+                break;
+            case EvaluationProduced r:
+                _results[r.Result.StrategyId] = r.Result;
+                break;
+            case PositionOpened o:
+                _open[o.Position.PositionId] = o.Position;
+                break;
+            case Tp1Hit t:
+                _open[t.Position.PositionId] = t.Position;
+                break;
+            case PositionClosed c:
+                _open.TryRemove(c.Position.PositionId, out _);
+                break;
+            case TickCompleted t:
+                Interlocked.Increment(ref _ticks);
+                RunningStrategies = t.Running;
+                break;
+            case TickSkipped:
+                Interlocked.Increment(ref _skipped);
+                break;
+        }
+    }
 
-    public void OnPositionOpened(PaperPosition position) => _open[position.PositionId] = position;
-
-    public void OnPositionClosed(PaperPosition position, double balanceAfter) => _open.TryRemove(position.PositionId, out _);
+    /// <summary>Adds a restored position (bootstrap) without an event.</summary>
+    internal void Restored(PositionSnapshot position) => _open[position.PositionId] = position;
 }

@@ -41,6 +41,10 @@ public sealed class MarketOptions
     [Range(1, 3650)]
     public int EvaluationRetentionDays { get; set; } = 30;
 
+    /// <summary>Market time runs this many times faster than wall time (1 = real time; tests and demos only).</summary>
+    [Range(1, 1000)]
+    public double TimeScale { get; set; } = 1;
+
     /// <summary>Seed the 72-strategy factory grid when no strategy is stored yet (first start).</summary>
     public bool SeedFactoryStrategies { get; set; } = true;
 

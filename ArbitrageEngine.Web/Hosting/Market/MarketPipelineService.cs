@@ -1,24 +1,30 @@
-using System.Diagnostics;
+using System.Data;
 using System.Threading.Channels;
 using ArbitrageEngine.Engine.Configuration;
 using ArbitrageEngine.Engine.Loop;
 using ArbitrageEngine.Engine.Market;
+using ArbitrageEngine.Engine.Market.History;
+using ArbitrageEngine.Engine.Paper;
 using ArbitrageEngine.Engine.Persistence;
+using ArbitrageEngine.Engine.Persistence.Engine;
 using ArbitrageEngine.Engine.Persistence.Market;
 using ArbitrageEngine.Engine.Persistence.Strategies;
-using ArbitrageEngine.Engine.State;
 using ArbitrageEngine.Engine.Strategies;
+using ArbitrageEngine.Web.Live;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace ArbitrageEngine.Web.Hosting.Market;
 
 /// <summary>
-/// The live pipeline (architecture.md): source → engine (trades in order per symbol, paper exits on every
-/// trade) → evaluation ticks on the wall-clock cadence → storage. It warms the engine up from the last 24 h of
-/// stored trades, then starts the configured source (the simulated one resumes where the stored history ends).
-/// A live tick at T waits a short grace for trades stamped ≤ T and holds back anything newer, so a live run and a
-/// replay of the same stored data evaluate the same trades. Faults are logged and the pipeline restarts.
+/// The live host of the engine loop (architecture.md): it only starts, supervises and stops. A start (and every
+/// restart after a fault) is a new session: strategies and the pending commands already contained in them are read in
+/// one snapshot, open positions and cooldowns are restored, <see cref="EngineBootstrap"/> warms the loop up from
+/// storage, the session is journalled, then the configured source runs into the loop under the wall-clock tick source
+/// (<see cref="WallClockTicks"/>). Persistence, the live read model and the notifier all subscribe to the loop's one
+/// event stream.
 /// </summary>
 public sealed partial class MarketPipelineService(
     IOptions<MarketOptions> marketOptions,
@@ -26,18 +32,18 @@ public sealed partial class MarketPipelineService(
     MarketDatabase database,
     MarketSourceFactory sources,
     LiveEngineState live,
-    ArbitrageEngine.Web.Live.LiveNotifier notifier,
+    LiveNotifier notifier,
     EngineCommandQueue commands,
     PipelineMetrics metrics,
     IServiceScopeFactory scopes,
-    TimeProvider clock,
+    MarketClock clock,
     ILoggerFactory loggerFactory,
     ILogger<MarketPipelineService> logger) : BackgroundService
 {
     /// <summary>Trades waiting for the database beyond which reading pauses while the database is healthy.</summary>
     private const int BackPressureTrades = 500_000;
 
-    public SignalEngine? Engine { get; private set; }
+    public EngineLoop? Loop { get; private set; }
 
     public IMarketSource? Source { get; private set; }
 
@@ -45,7 +51,7 @@ public sealed partial class MarketPipelineService(
 
     public MarketDataWriter? DataWriter { get; private set; }
 
-    public PaperPersistenceSink? Persistence { get; private set; }
+    public EnginePersistence? Persistence { get; private set; }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -66,7 +72,7 @@ public sealed partial class MarketPipelineService(
                 live.Phase = PipelinePhase.Faulted;
                 live.LastError = ex.Message;
                 LogFaulted(logger, ex, delay.TotalSeconds);
-                await Task.Delay(delay, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                await Task.Delay(delay, TimeProvider.System, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
                 delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 60));
             }
         }
@@ -74,58 +80,78 @@ public sealed partial class MarketPipelineService(
         live.Phase = PipelinePhase.Stopped;
     }
 
+    /// <summary>Engine settings from configuration (the one place they are built for the live loop).</summary>
+    public static EngineSettings EngineSettingsFrom(MarketOptions o) => new()
+    {
+        Symbols = o.Symbols,
+        EvalIntervalMs = o.EvalIntervalSeconds * 1000L,
+        WarmupMs = (long)(o.WarmupHours * 3_600_000),
+    };
+
+    public static PaperSettings PaperSettingsFrom(PaperOptions paper) => new()
+    {
+        Enabled = paper.Enabled,
+        RiskPerTrade = paper.RiskPerTrade,
+        FeeRate = paper.FeeRate,
+        MaxPositions = paper.MaxPositions,
+        BeBufferAtr = paper.BeBufferAtr,
+    };
+
     private async Task RunOnceAsync(CancellationToken stoppingToken)
     {
         var o = marketOptions.Value;
-        var paper = paperOptions.Value;
         live.Phase = PipelinePhase.Starting;
+        live.Reset();
+        var dataSource = await database.DataSourceAsync(stoppingToken);
         var trades = await database.TradesAsync(stoppingToken);
         var marketData = await database.MarketDataAsync(stoppingToken);
         var paperStore = await database.PaperAsync(stoppingToken);
-        var persistence = Persistence = new PaperPersistenceSink(paperStore, loggerFactory.CreateLogger<PaperPersistenceSink>(), notifier.Publish);
+        var journal = new EngineJournal(dataSource);
+        var writer = TradeWriter = new AggTradeWriter(trades, new AggTradeWriterOptions(), loggerFactory.CreateLogger<AggTradeWriter>());
+        var dataWriter = DataWriter = new MarketDataWriter(marketData, loggerFactory.CreateLogger<MarketDataWriter>());
+        long enqueued = 0;
+        var persistence = Persistence = new EnginePersistence(
+            paperStore, journal, () => Interlocked.Read(ref enqueued), () => writer.Written + writer.Duplicates + writer.Dropped,
+            loggerFactory.CreateLogger<EnginePersistence>(), notifier.Publish);
 
-        var settings = new EngineSettings
-        {
-            Symbols = o.Symbols,
-            EvalIntervalMs = o.EvalIntervalSeconds * 1000L,
-            WarmupMs = (long)(o.WarmupHours * 3_600_000),
-        };
-        var engine = new SignalEngine(settings, new PaperSettings
-        {
-            Enabled = paper.Enabled,
-            RiskPerTrade = paper.RiskPerTrade,
-            FeeRate = paper.FeeRate,
-            MaxPositions = paper.MaxPositions,
-            BeBufferAtr = paper.BeBufferAtr,
-        }, new CompositeEventSink(live, persistence, notifier), loggerFactory.CreateLogger<SignalEngine>());
-        foreach (var strategy in await LoadStrategiesAsync(o.Symbols, stoppingToken))
-        {
-            engine.UpsertStrategy(strategy);
-        }
+        var settings = EngineSettingsFrom(o);
+        var broker = new PaperBroker(PaperSettingsFrom(paperOptions.Value));
+        var loop = new EngineLoop(settings, broker, new EngineEventFanOut(live, persistence, notifier), logger: loggerFactory.CreateLogger<EngineLoop>());
 
-        // Restart recovery: open positions keep being managed, cooldowns hold, ids continue.
-        engine.Broker.NextPositionId = await paperStore.MaxPositionIdAsync(stoppingToken) + 1;
+        // One snapshot: the strategies this session starts with and the pending commands already contained in them.
+        var sessionId = Guid.CreateVersion7();
+        var (strategies, appliedAtStart) = await LoadStrategiesAsync(o.Symbols, sessionId, stoppingToken);
+        loop.Load(strategies, appliedAtStart);
+
+        // Restart recovery: open positions keep being managed (only trades after their last processed one act on
+        // them), cooldowns hold, ids continue.
+        broker.NextPositionId = await paperStore.MaxPositionIdAsync(stoppingToken) + 1;
         foreach (var (position, _) in await paperStore.LoadOpenAsync(stoppingToken))
         {
-            if (engine.StrategyById(position.StrategyId) is not null)
+            if (loop.Engine.StrategyById(position.StrategyId) is not null)
             {
-                engine.Broker.Track(position);
-                live.OnPositionOpened(position);
+                broker.Track(position);
+                live.Restored(position.ToSnapshot());
             }
         }
 
-        foreach (var (strategyId, lastSignal) in await paperStore.LoadLastSignalsAsync(stoppingToken))
+        var lastSignals = await paperStore.LoadLastSignalsAsync(stoppingToken);
+        foreach (var (strategyId, lastSignal) in lastSignals)
         {
-            engine.RestoreLastSignal(strategyId, lastSignal);
+            loop.Engine.RestoreLastSignal(strategyId, lastSignal);
         }
 
-        live.RunningStrategies = engine.Strategies.Count(s => s.Status == StrategyStatus.Running);
-        Engine = engine;
+        live.RunningStrategies = loop.Engine.RunningCount;
+        persistence.StartSession(sessionId, lastSignals);
+        Loop = loop;
 
         // Warm-up from storage before the first evaluation.
         live.Phase = PipelinePhase.WarmingUp;
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var warmup = await EngineWarmup.LoadAsync(engine, trades, now, stoppingToken);
+        loop.StartSession(sessionId, now);
+        var history = new StoredHistory(trades);
+        var warmup = await EngineBootstrap.WarmUpAsync(loop, history, history, now, null, stoppingToken);
+        await journal.InsertSessionAsync(new SessionRecord(sessionId, now, warmup, strategies, appliedAtStart), stoppingToken);
         if (logger.IsEnabled(LogLevel.Information))
         {
             LogWarmedUp(logger, warmup.Sum(w => w.Trades), string.Join(", ", warmup.Select(w => $"{w.Symbol}={w.Trades}")));
@@ -134,8 +160,6 @@ public sealed partial class MarketPipelineService(
         var source = Source = sources.Create(await LastStoredAsync(trades, o.Symbols, stoppingToken));
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var writer = TradeWriter = new AggTradeWriter(trades, new AggTradeWriterOptions(), loggerFactory.CreateLogger<AggTradeWriter>());
-        var dataWriter = DataWriter = new MarketDataWriter(marketData, loggerFactory.CreateLogger<MarketDataWriter>());
         var channel = Channel.CreateBounded<MarketEvent>(new BoundedChannelOptions(200_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         var writerTask = writer.RunAsync(stop.Token);
         var persistenceTask = persistence.RunAsync(stop.Token);
@@ -151,11 +175,42 @@ public sealed partial class MarketPipelineService(
             metrics.TrackQueue("live_notifier", () => notifier.Pending),
             metrics.TrackDropped("live_notifier", () => notifier.Dropped));
 
+        var ticks = new WallClockTicks(loop, clock, o.TickGraceMs, () => source?.Watermark ?? long.MaxValue, new WallClockHooks
+        {
+            Applied = (e, accepted) =>
+            {
+                if (!accepted)
+                {
+                    return;
+                }
+
+                if (e.Kind == MarketEventKind.Trade)
+                {
+                    writer.Enqueue(e.Symbol, e.Trade);
+                    Interlocked.Increment(ref enqueued);
+                    live.OnTradeApplied(e.Symbol, e.Trade.Price, TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds());
+                }
+                else
+                {
+                    dataWriter.Offer(e);
+                }
+            },
+            Paused = () => writer.Buffered > BackPressureTrades && writer.LastError is null,
+            BeforeTick = _ => commands.DrainTo(loop),
+            TickRan = (tick, durationMs) =>
+            {
+                notifier.EndTick(tick, durationMs);
+                live.OnTickDone(tick, TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds(), durationMs);
+                metrics.RecordTick(durationMs);
+                writer.FlushSoon();
+            },
+        }, loggerFactory.CreateLogger<WallClockTicks>());
+
         try
         {
             live.Phase = PipelinePhase.Live;
-            live.LiveSinceMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
-            await LoopAsync(engine, channel.Reader, writer, dataWriter, settings.EvalIntervalMs, o.TickGraceMs, stop.Token);
+            live.LiveSinceMs = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+            await ticks.RunAsync(channel.Reader, stop.Token);
         }
         finally
         {
@@ -164,111 +219,6 @@ public sealed partial class MarketPipelineService(
             using var drain = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await persistence.DrainAsync(drain.Token);
             (source as IDisposable)?.Dispose();
-        }
-    }
-
-    private async Task LoopAsync(SignalEngine engine, ChannelReader<MarketEvent> reader, AggTradeWriter writer, MarketDataWriter dataWriter, long intervalMs, int graceMs, CancellationToken ct)
-    {
-        var held = new Queue<MarketEvent>();
-        var nextTick = ((clock.GetUtcNow().ToUnixTimeMilliseconds() / intervalMs) + 1) * intervalMs;
-        while (!ct.IsCancellationRequested)
-        {
-            var wall = clock.GetUtcNow().ToUnixTimeMilliseconds();
-            var wait = nextTick + graceMs - wall;
-            if (wait <= 0)
-            {
-                commands.Drain(engine);
-                live.RunningStrategies = engine.Strategies.Count(s => s.Status == StrategyStatus.Running);
-                var sw = Stopwatch.StartNew();
-                engine.Tick(nextTick);
-                Persistence?.EndTick(nextTick, engine.LastSignals, engine.Strategies.Where(s => s.Status == StrategyStatus.Running).Select(s => s.StrategyId));
-                var durationMs = sw.Elapsed.TotalMilliseconds;
-                notifier.EndTick(nextTick, durationMs);
-                live.OnTickDone(nextTick, clock.GetUtcNow().ToUnixTimeMilliseconds(), durationMs);
-                metrics.RecordTick(durationMs);
-                nextTick += intervalMs;
-                if (wall - nextTick > 4 * intervalMs)
-                {
-                    // After a stall, skip the missed ticks rather than evaluating a burst of stale ones.
-                    nextTick = ((wall / intervalMs) + 1) * intervalMs;
-                }
-
-                while (held.Count > 0 && held.Peek().TimeMs <= nextTick)
-                {
-                    Apply(engine, held.Dequeue(), writer, dataWriter);
-                }
-
-                continue;
-            }
-
-            if (writer.Buffered > BackPressureTrades && writer.LastError is null)
-            {
-                // The database is healthy but behind (a backfill): let it catch up instead of dropping trades.
-                await Task.Delay(TimeSpan.FromMilliseconds(20), clock, ct);
-                continue;
-            }
-
-            if (reader.TryRead(out var e))
-            {
-                if (held.Count > 0 || e.TimeMs > nextTick)
-                {
-                    held.Enqueue(e);
-                }
-                else
-                {
-                    Apply(engine, e, writer, dataWriter);
-                }
-
-                continue;
-            }
-
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromMilliseconds(Math.Max(1, wait)));
-            try
-            {
-                if (!await reader.WaitToReadAsync(timeout.Token))
-                {
-                    // The source finished (only replays do): keep ticking on the clock.
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, wait)), clock, ct);
-                }
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                // Time to tick.
-            }
-        }
-    }
-
-    private void Apply(SignalEngine engine, in MarketEvent e, AggTradeWriter writer, MarketDataWriter dataWriter)
-    {
-        try
-        {
-            switch (e.Kind)
-            {
-                case MarketEventKind.Trade:
-                    if (engine.OnTrade(e.Symbol, e.Trade) == TradeAcceptance.Accepted)
-                    {
-                        writer.Enqueue(e.Symbol, e.Trade);
-                        live.OnTradeApplied(e.Symbol, e.Trade.Price, clock.GetUtcNow().ToUnixTimeMilliseconds());
-                        notifier.OnPrice(e.Symbol, e.Trade.Price, e.Trade.TimeMs);
-                    }
-
-                    break;
-                case MarketEventKind.Feature:
-                    if (engine.OnFeature(e.Symbol, e.Feature, e.Value, e.TimeMs))
-                    {
-                        dataWriter.Offer(e);
-                    }
-
-                    break;
-                default:
-                    dataWriter.Offer(e);
-                    break;
-            }
-        }
-        catch (Exception ex)
-        {
-            LogEventFailed(logger, ex, e.Kind.ToString(), e.Symbol);
         }
     }
 
@@ -289,26 +239,34 @@ public sealed partial class MarketPipelineService(
             catch (Exception ex)
             {
                 LogSourceFaulted(logger, ex, source.Name, delay.TotalSeconds);
-                await Task.Delay(delay, clock, ct).ContinueWith(_ => { }, TaskScheduler.Default);
+                await Task.Delay(delay, TimeProvider.System, ct).ContinueWith(_ => { }, TaskScheduler.Default);
                 delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 60));
             }
         }
     }
 
-    private async Task<IReadOnlyList<StrategyDefinition>> LoadStrategiesAsync(IReadOnlyCollection<string> symbols, CancellationToken ct)
+    /// <summary>
+    /// Seeds the factory grid on first start, then reads every strategy and claims the pending commands (their effect
+    /// is in the rows) in one repeatable-read transaction, so a command committed meanwhile is either in both or in neither.
+    /// </summary>
+    private async Task<(IReadOnlyList<StrategyDefinition> Strategies, IReadOnlyList<Guid> Applied)> LoadStrategiesAsync(
+        IReadOnlyCollection<string> symbols, Guid sessionId, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ArbitrageDbContext>();
         if (marketOptions.Value.SeedFactoryStrategies)
         {
-            var seeded = await StrategySeeder.SeedIfEmptyAsync(db, symbols, clock.GetUtcNow(), ct);
+            var seeded = await StrategySeeder.SeedIfEmptyAsync(db, symbols, TimeProvider.System.GetUtcNow(), ct);
             if (seeded > 0)
             {
                 LogSeeded(logger, seeded);
             }
         }
 
+        await using var tx = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
         var rows = await db.Strategies.AsNoTracking().OrderBy(s => s.CreatedAt).ThenBy(s => s.StrategyId).ToListAsync(ct);
+        var applied = await EngineJournal.ClaimPendingAsync((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)tx.GetDbTransaction(), sessionId, ct);
+        await tx.CommitAsync(ct);
         var result = new List<StrategyDefinition>(rows.Count);
         foreach (var row in rows)
         {
@@ -322,7 +280,7 @@ public sealed partial class MarketPipelineService(
             }
         }
 
-        return result;
+        return (result, applied);
     }
 
     private static async Task<IReadOnlyDictionary<string, AggTrade>> LastStoredAsync(AggTradeStore trades, IEnumerable<string> symbols, CancellationToken ct)
@@ -355,9 +313,6 @@ public sealed partial class MarketPipelineService(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Market source {Source} faulted; restarting it in {Seconds} s")]
     private static partial void LogSourceFaulted(ILogger logger, Exception ex, string source, double seconds);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Engine failed on a {Kind} event for {Symbol}; event skipped")]
-    private static partial void LogEventFailed(ILogger logger, Exception ex, string kind, string symbol);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Engine warmed up with {Trades} stored trades ({PerSymbol})")]
     private static partial void LogWarmedUp(ILogger logger, long trades, string perSymbol);

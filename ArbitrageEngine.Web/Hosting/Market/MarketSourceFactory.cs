@@ -10,7 +10,7 @@ namespace ArbitrageEngine.Web.Hosting.Market;
 /// continues from there: the simulated market resumes each symbol's price and ids, the Binance connector
 /// gap-fills from the next agg_id. Nothing else knows which source runs.
 /// </summary>
-public sealed class MarketSourceFactory(IOptions<MarketOptions> options, IConfiguration configuration, TimeProvider clock, ILoggerFactory loggers)
+public sealed class MarketSourceFactory(IOptions<MarketOptions> options, IConfiguration configuration, MarketClock clock, ILoggerFactory loggers)
 {
     public IMarketSource? Create(IReadOnlyDictionary<string, AggTrade> lastStored)
     {
