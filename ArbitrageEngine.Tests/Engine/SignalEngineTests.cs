@@ -17,17 +17,25 @@ public class SignalEngineTests
 
         public List<ScoreResult> Results { get; } = [];
 
-        public void OnSnapshot(MarketSnapshot s) => Events.Add($"snapshot {s.Symbol}");
-
-        public void OnResult(ScoreResult r, StrategyDefinition s)
+        public void Publish(EngineEvent e)
         {
-            Results.Add(r);
-            Events.Add($"result {s.DisplayName} {r.Signal?.Name()}");
+            switch (e)
+            {
+                case SnapshotTaken s:
+                    Events.Add($"snapshot {s.Snapshot.Symbol}");
+                    break;
+                case EvaluationProduced r:
+                    Results.Add(r.Result);
+                    Events.Add($"result {r.Strategy.DisplayName} {r.Result.Signal?.Name()}");
+                    break;
+                case PositionOpened o:
+                    Events.Add($"open {o.Position.StrategySnapshot!.DisplayName}");
+                    break;
+                case PositionClosed c:
+                    Events.Add($"close {c.Position.StrategySnapshot!.DisplayName} {c.Position.Status.Name()}");
+                    break;
+            }
         }
-
-        public void OnPositionOpened(PaperPosition p) => Events.Add($"open {p.StrategySnapshot!.DisplayName}");
-
-        public void OnPositionClosed(PaperPosition p, double balanceAfter) => Events.Add($"close {p.StrategySnapshot!.DisplayName} {p.Status.Name()}");
     }
 
     /// <summary>A rising market: every trade a taker buy one tick higher, five-minute candles with range.</summary>

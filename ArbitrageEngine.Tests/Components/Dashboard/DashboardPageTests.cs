@@ -1,3 +1,4 @@
+using ArbitrageEngine.Engine.Loop;
 using ArbitrageEngine.Engine.Paper;
 using ArbitrageEngine.Engine.State;
 using ArbitrageEngine.Engine.Strategies;
@@ -80,14 +81,14 @@ public sealed class DashboardPageTests : BunitContext, IAsyncLifetime
     private void Populate()
     {
         _live.Phase = PipelinePhase.Live;
-        _live.OnSnapshot(Snapshot("BTCUSDT", 83_084.3, 0.0001));
-        _live.OnSnapshot(Snapshot("ETHUSDT", 3_012.5, -0.00006));
+        _live.Publish(new SnapshotTaken(Snapshot("BTCUSDT", 83_084.3, 0.0001)));
+        _live.Publish(new SnapshotTaken(Snapshot("ETHUSDT", 3_012.5, -0.00006)));
         _live.OnTradeApplied("BTCUSDT", 83_100.4, Now - 500);
         _live.OnTradeApplied("ETHUSDT", 3_012.75, Now - 400);
         _live.OnTickDone(Now - 15_000, Now - 14_000, 4.2);
         _live.RunningStrategies = 72;
-        _live.OnPositionOpened(new PaperPosition { PositionId = 1, StrategyId = Guid.NewGuid(), Symbol = "BTCUSDT", Tier = "standard", Entry = 83_000 });
-        _live.OnPositionOpened(new PaperPosition { PositionId = 2, StrategyId = Guid.NewGuid(), Symbol = "ETHUSDT", Tier = "heavy", Entry = 3_000 });
+        _live.Publish(new PositionOpened(new PaperPosition { PositionId = 1, StrategyId = Guid.NewGuid(), Symbol = "BTCUSDT", Tier = "standard", Entry = 83_000 }.ToSnapshot()));
+        _live.Publish(new PositionOpened(new PaperPosition { PositionId = 2, StrategyId = Guid.NewGuid(), Symbol = "ETHUSDT", Tier = "heavy", Entry = 3_000 }.ToSnapshot()));
     }
 
     private static string Text(IRenderedComponent<DashboardPage> cut, string testId) =>
@@ -183,7 +184,7 @@ public sealed class DashboardPageTests : BunitContext, IAsyncLifetime
         Populate();
         var cut = Render<DashboardPage>();
 
-        _live.OnSnapshot(Snapshot("BTCUSDT", 83_084.3, -0.0002));
+        _live.Publish(new SnapshotTaken(Snapshot("BTCUSDT", 83_084.3, -0.0002)));
         _live.RunningStrategies = 70;
         _notifier.Publish(new EvaluationEvent(Now, Now, 1.5, []));
 

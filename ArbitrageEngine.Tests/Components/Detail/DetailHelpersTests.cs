@@ -29,7 +29,7 @@ public sealed class DetailHelpersTests
     [Fact]
     public void At_BeforeTp1_WholePositionMovesWithPrice()
     {
-        var v = OpenPositionView.At(PaperPosition.Restore(Long(), false, null, 98), 101, 30 * 60_000);
+        var v = OpenPositionView.At(PaperPosition.Restore(Long(), false, null, 98).ToSnapshot(), 101, 30 * 60_000);
 
         Assert.Equal(0.5, v.UnrealisedR!.Value, 9);
         Assert.Equal(100, v.UnrealisedUsdt!.Value, 9);
@@ -39,7 +39,7 @@ public sealed class DetailHelpersTests
     [Fact]
     public void At_AfterTp1_OnlyRemainingHalfMovesWithPrice()
     {
-        var v = OpenPositionView.At(PaperPosition.Restore(Long(), true, 1, 100), 104, 0);
+        var v = OpenPositionView.At(PaperPosition.Restore(Long(), true, 1, 100).ToSnapshot(), 104, 0);
 
         // Half banked at TP1 (0.75R) plus half of the 2R move.
         Assert.Equal(0.5 * 0.75 + 0.5 * 2, v.UnrealisedR!.Value, 9);
@@ -49,7 +49,7 @@ public sealed class DetailHelpersTests
     [Fact]
     public void At_WithFees_SubtractsRoundTripFeesInR()
     {
-        var v = OpenPositionView.At(PaperPosition.Restore(Long(feeRate: 0.0005), false, null, 98), 100, 0);
+        var v = OpenPositionView.At(PaperPosition.Restore(Long(feeRate: 0.0005), false, null, 98).ToSnapshot(), 100, 0);
 
         Assert.Equal(-2 * 0.0005 * 100 / 2, v.UnrealisedR!.Value, 9);
     }
@@ -57,7 +57,7 @@ public sealed class DetailHelpersTests
     [Fact]
     public void At_NoPrice_LeavesUnrealisedUnknown()
     {
-        var v = OpenPositionView.At(PaperPosition.Restore(Long(), false, null, 98), null, 0);
+        var v = OpenPositionView.At(PaperPosition.Restore(Long(), false, null, 98).ToSnapshot(), null, 0);
 
         Assert.Null(v.UnrealisedR);
         Assert.Null(v.UnrealisedUsdt);

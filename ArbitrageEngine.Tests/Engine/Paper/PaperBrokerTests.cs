@@ -1,5 +1,6 @@
 using ArbitrageEngine.Engine.Configuration;
 using ArbitrageEngine.Engine.Loop;
+using ArbitrageEngine.Engine.Market;
 using ArbitrageEngine.Engine.Paper;
 using ArbitrageEngine.Engine.Scoring;
 using ArbitrageEngine.Engine.Strategies;
@@ -8,15 +9,26 @@ namespace ArbitrageEngine.Tests.Engine.Paper;
 
 public class PaperBrokerTests
 {
-    private sealed class Recorder : IEngineEventSink
+    private sealed class Recorder : IBrokerListener
     {
         public List<string> Events { get; } = [];
 
-        public void OnPositionOpened(PaperPosition p) => Events.Add($"open {p.Direction}");
+        public void Opened(PaperPosition position) => Events.Add($"open {position.Direction}");
 
-        public void OnTp1(PaperPosition p) => Events.Add($"tp1 {p.Stop}");
+        public void Tp1(PaperPosition position) => Events.Add($"tp1 {position.Stop}");
 
-        public void OnPositionClosed(PaperPosition p, double balanceAfter) => Events.Add($"close {p.Status.Name()} {p.ExitPrice}");
+        public void Closed(PaperPosition position, double balanceAfter) => Events.Add($"close {position.Status.Name()} {position.ExitPrice}");
+    }
+
+    private static long _aggId;
+
+    /// <summary>A trade at <paramref name="time"/> and <paramref name="price"/> with the next agg_id.</summary>
+    private static AggTrade T(long time, double price) => new(Interlocked.Increment(ref _aggId), time, price, 1, false);
+
+    private static PaperBroker Attached(PaperBroker broker, IBrokerListener listener)
+    {
+        broker.Attach(listener);
+        return broker;
     }
 
     // entry 1000, ATR 10, SL 2×ATR: rd 20; long: SL 980, TP1 1000+20 = 1020 (1R), TP2 1040 (2R)
@@ -42,7 +54,7 @@ public class PaperBrokerTests
     private static (PaperBroker Broker, Recorder Events, PaperPosition Position) Open(TradeDirection direction, PaperSettings? settings = null)
     {
         var events = new Recorder();
-        var broker = new PaperBroker(settings ?? new PaperSettings { FeeRate = 0 }, events);
+        var broker = Attached(new PaperBroker(settings ?? new PaperSettings { FeeRate = 0 }), events);
         broker.AccountFor(Strategy);
         var position = broker.Open(Strategy, Signal(), direction, "standard", out _)!;
         return (broker, events, position);
@@ -60,7 +72,7 @@ public class PaperBrokerTests
     [Fact]
     public void Open_Short_LevelsMirrored_HeavyTierRisksMore()
     {
-        var broker = new PaperBroker(new PaperSettings(), NullEventSink.Instance);
+        var broker = new PaperBroker(new PaperSettings());
         var p = broker.Open(Strategy, Signal(), TradeDirection.Short, "heavy", out _)!;
 
         Assert.Equal((1020.0, 980.0, 960.0), (p.Sl, p.Tp1, p.Tp2));
@@ -70,7 +82,7 @@ public class PaperBrokerTests
     [Fact]
     public void Open_ZeroAtr_IsRejected()
     {
-        var broker = new PaperBroker(new PaperSettings(), NullEventSink.Instance);
+        var broker = new PaperBroker(new PaperSettings());
 
         Assert.Null(broker.Open(Strategy, Signal(atr: 0), TradeDirection.Long, "standard", out var why));
         Assert.Equal("atr_not_positive", why);
@@ -82,7 +94,7 @@ public class PaperBrokerTests
     {
         var (broker, events, p) = Open(TradeDirection.Long);
 
-        broker.OnTrade("BTCUSDT", 1000, 950); // far below the 980 stop
+        broker.OnTrade("BTCUSDT", T(1000, 950)); // far below the 980 stop
 
         Assert.Equal(PositionStatus.Sl, p.Status);
         Assert.Equal(980, p.ExitPrice);
@@ -95,7 +107,7 @@ public class PaperBrokerTests
     {
         var (broker, _, p) = Open(TradeDirection.Long);
 
-        broker.OnTrade("BTCUSDT", 1000, 1100);
+        broker.OnTrade("BTCUSDT", T(1000, 1100));
 
         Assert.Equal(PositionStatus.Tp, p.Status);
         Assert.Equal(1040, p.ExitPrice);
@@ -108,9 +120,9 @@ public class PaperBrokerTests
     {
         var (broker, events, p) = Open(TradeDirection.Long);
 
-        broker.OnTrade("BTCUSDT", 1000, 1025);
-        broker.OnTrade("BTCUSDT", 2000, 1001);
-        broker.OnTrade("BTCUSDT", 3000, 999);
+        broker.OnTrade("BTCUSDT", T(1000, 1025));
+        broker.OnTrade("BTCUSDT", T(2000, 1001));
+        broker.OnTrade("BTCUSDT", T(3000, 999));
 
         Assert.Equal(PositionStatus.SlBe, p.Status);
         Assert.Equal(1000, p.ExitPrice);
@@ -123,8 +135,8 @@ public class PaperBrokerTests
     {
         var (broker, _, p) = Open(TradeDirection.Long, new PaperSettings { FeeRate = 0, BeBufferAtr = 0.5 });
 
-        broker.OnTrade("BTCUSDT", 1000, 1020);
-        broker.OnTrade("BTCUSDT", 2000, 1004);
+        broker.OnTrade("BTCUSDT", T(1000, 1020));
+        broker.OnTrade("BTCUSDT", T(2000, 1004));
 
         Assert.Equal(1005, p.ExitPrice);
         Assert.Equal((0.5 * 1) + (0.5 * (5.0 / 20)), p.PnlR!.Value, 12);
@@ -135,8 +147,8 @@ public class PaperBrokerTests
     {
         var (broker, _, p) = Open(TradeDirection.Long);
 
-        broker.OnTrade("BTCUSDT", 1000, 1020);
-        broker.OnTrade("BTCUSDT", 2000, 1040);
+        broker.OnTrade("BTCUSDT", T(1000, 1020));
+        broker.OnTrade("BTCUSDT", T(2000, 1040));
 
         Assert.Equal(PositionStatus.Tp, p.Status);
         Assert.Equal(1.5, p.PnlR);
@@ -147,8 +159,8 @@ public class PaperBrokerTests
     {
         var (broker, _, p) = Open(TradeDirection.Short);
 
-        broker.OnTrade("BTCUSDT", 1000, 979);
-        broker.OnTrade("BTCUSDT", 2000, 1001);
+        broker.OnTrade("BTCUSDT", T(1000, 979));
+        broker.OnTrade("BTCUSDT", T(2000, 1001));
 
         Assert.Equal(PositionStatus.SlBe, p.Status);
         Assert.Equal(1000, p.ExitPrice);
@@ -159,10 +171,10 @@ public class PaperBrokerTests
     {
         var (broker, _, p) = Open(TradeDirection.Long);
 
-        broker.OnTrade("BTCUSDT", 1000, 1021);                 // TP1
-        broker.OnTrade("BTCUSDT", 30 * 60_000, 1010);          // exactly at the limit: still open
+        broker.OnTrade("BTCUSDT", T(1000, 1021));                 // TP1
+        broker.OnTrade("BTCUSDT", T(30 * 60_000, 1010));          // exactly at the limit: still open
         Assert.True(p.IsOpen);
-        broker.OnTrade("BTCUSDT", (30 * 60_000) + 1, 1010);
+        broker.OnTrade("BTCUSDT", T((30 * 60_000) + 1, 1010));
 
         Assert.Equal(PositionStatus.Timeout, p.Status);
         Assert.Equal(1010, p.ExitPrice);
@@ -185,7 +197,7 @@ public class PaperBrokerTests
     public void Close_Fees_AreSubtractedInR_AndCreditTheBalanceOnce()
     {
         var events = new Recorder();
-        var broker = new PaperBroker(new PaperSettings { FeeRate = 0.0005 }, events);
+        var broker = Attached(new PaperBroker(new PaperSettings { FeeRate = 0.0005 }), events);
         broker.AccountFor(Strategy);
         var p = broker.Open(Strategy, Signal(), TradeDirection.Long, "standard", out _)!;
 
@@ -205,7 +217,7 @@ public class PaperBrokerTests
     public void UnrealisedR_AfterTp1_CountsHalfAtTp1()
     {
         var (broker, _, p) = Open(TradeDirection.Long);
-        broker.OnTrade("BTCUSDT", 1000, 1020);
+        broker.OnTrade("BTCUSDT", T(1000, 1020));
 
         Assert.Equal((0.5 * 1) + (0.5 * 0.25), PnL.UnrealisedR(p, 1005));
     }

@@ -1,5 +1,6 @@
 using ArbitrageEngine.Engine.Configuration;
 using ArbitrageEngine.Engine.Loop;
+using ArbitrageEngine.Engine.Market;
 using ArbitrageEngine.Engine.Paper;
 using ArbitrageEngine.Engine.Persistence.Entities;
 using ArbitrageEngine.Engine.Persistence.Paper;
@@ -55,7 +56,7 @@ public sealed class PaperTradeStoreTests(PostgresFixture postgres) : IAsyncLifet
     [Fact]
     public async Task CloseAsync_ConcurrentAttempts_ClosesOnceAndCreditsOnce()
     {
-        var broker = new PaperBroker(new PaperSettings(), NullEventSink.Instance);
+        var broker = new PaperBroker(new PaperSettings());
         broker.AccountFor(_strategy);
         var position = OpenPosition(broker);
         await _store.InsertOpenAsync(position);
@@ -73,11 +74,11 @@ public sealed class PaperTradeStoreTests(PostgresFixture postgres) : IAsyncLifet
     [Fact]
     public async Task CloseAsync_StaleVersionAfterTp1_IsRefused()
     {
-        var broker = new PaperBroker(new PaperSettings(), NullEventSink.Instance);
+        var broker = new PaperBroker(new PaperSettings());
         broker.AccountFor(_strategy);
         var position = OpenPosition(broker);
         await _store.InsertOpenAsync(position);
-        broker.OnTrade("BTCUSDT", 2_000, 1_021); // TP1: the stored row moves to version 1
+        broker.OnTrade("BTCUSDT", new AggTrade(1, 2_000, 1_021, 1, false)); // TP1: the stored row moves to version 1
         await _store.MarkTp1Async(position);
         broker.Close(position, PositionStatus.SignalFlip, 1_010, 3_000);
 
@@ -89,15 +90,21 @@ public sealed class PaperTradeStoreTests(PostgresFixture postgres) : IAsyncLifet
     public async Task LoadOpenAsync_AfterRestart_PositionResumesAndMissedStopIsAppliedAtLevel()
     {
         // First run: a position opens and is stored, then the process dies.
-        var first = new PaperBroker(new PaperSettings(), NullEventSink.Instance);
+        var first = new PaperBroker(new PaperSettings());
         first.AccountFor(_strategy);
         var position = OpenPosition(first, entryMs: 10_000);
         await _store.InsertOpenAsync(position);
 
         // Restart: a new engine loads the open position; replayed trades before entry must not touch it,
         // the stored trade that crossed the stop while the app was down closes it at the stop, with its time.
-        var closes = new List<PaperPosition>();
-        var engine = new SignalEngine(new EngineSettings { Symbols = ["BTCUSDT"] }, new PaperSettings(), new CloseRecorder(closes));
+        var closes = new List<PositionSnapshot>();
+        var engine = new SignalEngine(new EngineSettings { Symbols = ["BTCUSDT"] }, new PaperSettings(), new DelegateEventSink(e =>
+        {
+            if (e is PositionClosed c)
+            {
+                closes.Add(c.Position);
+            }
+        }));
         engine.UpsertStrategy(_strategy);
         foreach (var (stored, _) in await _store.LoadOpenAsync())
         {
@@ -134,10 +141,5 @@ public sealed class PaperTradeStoreTests(PostgresFixture postgres) : IAsyncLifet
         Assert.Equal(2, await _store.DeleteEvaluationsBeforeAsync(3_000));
         await using var cmd = _dataSource.CreateCommand("SELECT ts FROM signal_evaluations");
         Assert.Equal(3_000L, await cmd.ExecuteScalarAsync());
-    }
-
-    private sealed class CloseRecorder(List<PaperPosition> closes) : IEngineEventSink
-    {
-        public void OnPositionClosed(PaperPosition position, double balanceAfter) => closes.Add(position);
     }
 }

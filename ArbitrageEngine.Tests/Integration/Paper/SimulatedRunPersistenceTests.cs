@@ -2,6 +2,7 @@ using ArbitrageEngine.Engine.Configuration;
 using ArbitrageEngine.Engine.Loop;
 using ArbitrageEngine.Engine.Market;
 using ArbitrageEngine.Engine.Market.Simulated;
+using ArbitrageEngine.Engine.Persistence.Engine;
 using ArbitrageEngine.Engine.Persistence.Paper;
 using ArbitrageEngine.Engine.Persistence.Strategies;
 using ArbitrageEngine.Tests.Infrastructure;
@@ -29,45 +30,31 @@ public sealed class SimulatedRunPersistenceTests(PostgresFixture postgres)
             Assert.Equal(0, await StrategySeeder.SeedIfEmptyAsync(db, symbols, DateTimeOffset.UnixEpoch, CancellationToken.None));
         }
 
-        var persistence = new PaperPersistenceSink(store, NullLogger<PaperPersistenceSink>.Instance);
-        var engine = new SignalEngine(new EngineSettings { Symbols = symbols }, new PaperSettings(), persistence);
+        var persistence = new EnginePersistence(store, new EngineJournal(dataSource), () => 0, () => 0, NullLogger<EnginePersistence>.Instance);
+        persistence.StartSession(Guid.NewGuid(), new Dictionary<Guid, long>());
+        var loop = new EngineLoop(new EngineSettings { Symbols = symbols }, new PaperSettings(), persistence);
+        var engine = loop.Engine;
         await using (var db = PostgresFixture.CreateContext(connectionString))
         {
-            foreach (var row in await db.Strategies.AsNoTracking().OrderBy(s => s.CreatedAt).ToListAsync())
-            {
-                engine.UpsertStrategy(StrategyRowMapper.ToDefinition(row));
-            }
+            loop.Load([.. (await db.Strategies.AsNoTracking().OrderBy(s => s.CreatedAt).ToListAsync()).Select(StrategyRowMapper.ToDefinition)]);
         }
 
         // 24 h of history, then 90 simulated minutes with a tick every 15 s.
         var market = new SimulatedMarket(new SimulatedMarketOptions(), symbols, Start - 86_400_000);
         var buffer = new List<MarketEvent>();
-        var nextTick = Start;
+        var ticks = new EventTimeTicks(loop, Start, Start + (90 * 60_000) - 15_000);
         while (market.NowMs < Start + (90 * 60_000))
         {
-            var live = market.NowMs >= Start;
-            market.AdvanceTo(market.NowMs + 1_000, buffer, backfill: !live);
+            market.AdvanceTo(market.NowMs + 1_000, buffer, backfill: market.NowMs < Start);
             foreach (var e in buffer)
             {
-                while (live && e.TimeMs > nextTick)
-                {
-                    engine.Tick(nextTick);
-                    persistence.EndTick(nextTick, engine.LastSignals, engine.Strategies.Select(s => s.StrategyId));
-                    nextTick += 15_000;
-                }
-
-                if (e.Kind == MarketEventKind.Trade)
-                {
-                    engine.OnTrade(e.Symbol, e.Trade);
-                }
-                else if (e.Kind == MarketEventKind.Feature)
-                {
-                    engine.OnFeature(e.Symbol, e.Feature, e.Value, e.TimeMs);
-                }
+                ticks.OnEvent(e);
             }
 
             buffer.Clear();
         }
+
+        ticks.AdvanceTo(Start + (90 * 60_000));
 
         await persistence.DrainAsync(CancellationToken.None);
 

@@ -16,7 +16,18 @@ public sealed class StrategyServiceTests(PostgresFixture postgres) : IAsyncLifet
     private static readonly AuditActor Alice = new("alice", "u-1", "127.0.0.1");
     private string _connectionString = null!;
     private readonly EngineCommandQueue _queue = new();
-    private readonly SignalEngine _engine = new(new EngineSettings { Symbols = MarketOptions.DefaultSymbols }, new PaperSettings());
+    private readonly EngineLoop _loop = new(new EngineSettings { Symbols = MarketOptions.DefaultSymbols }, new PaperSettings());
+    private long _tick;
+
+    private SignalEngine _engine => _loop.Engine;
+
+    /// <summary>Moves the posted commands into the loop and runs a tick (commands apply at tick boundaries); returns how many moved.</summary>
+    private int Drain()
+    {
+        var moved = _queue.DrainTo(_loop);
+        _loop.Tick(_tick += 15_000);
+        return moved;
+    }
 
     public async Task InitializeAsync() => _connectionString = await postgres.CreateMigratedDatabaseAsync("strategies");
 
@@ -41,7 +52,7 @@ public sealed class StrategyServiceTests(PostgresFixture postgres) : IAsyncLifet
         await using var _ = db;
         var result = await service.CreateAsync(Draft(), Alice);
         Assert.True(result.Succeeded);
-        _queue.Drain(_engine);
+        Drain();
         return result.Value!;
     }
 
@@ -71,7 +82,7 @@ public sealed class StrategyServiceTests(PostgresFixture postgres) : IAsyncLifet
         Assert.NotNull(result.Status.ErrorFor("weights"));
         Assert.NotNull(result.Status.ErrorFor("tp2_ratio"));
         Assert.Equal(0, await db.Strategies.CountAsync());
-        Assert.Equal(0, _queue.Drain(_engine));
+        Assert.Equal(0, Drain());
     }
 
     [Fact]
@@ -83,7 +94,7 @@ public sealed class StrategyServiceTests(PostgresFixture postgres) : IAsyncLifet
 
         var moved = await service.UpdateAsync(created.StrategyId, created with { Symbol = "BTCUSDT" }, Alice);
         var edited = await service.UpdateAsync(created.StrategyId, created with { EntryScore = 88 }, Alice);
-        _queue.Drain(_engine);
+        Drain();
 
         Assert.NotNull(moved.Status.ErrorFor("symbol"));
         Assert.True(edited.Succeeded);
@@ -106,7 +117,7 @@ public sealed class StrategyServiceTests(PostgresFixture postgres) : IAsyncLifet
         Assert.True((await service.DeprecateAsync(id, confirmed: true, Alice)).Succeeded);
         Assert.Equal(StrategyStatus.Deprecated, (await service.FindAsync(id))!.Status);
         Assert.True((await service.RestoreAsync(id, Alice)).Succeeded);
-        _queue.Drain(_engine);
+        Drain();
 
         Assert.Equal(StrategyStatus.Paused, (await service.FindAsync(id))!.Status);
         Assert.Equal(StrategyStatus.Paused, _engine.StrategyById(id)!.Status);
@@ -135,7 +146,7 @@ public sealed class StrategyServiceTests(PostgresFixture postgres) : IAsyncLifet
         await using var _ = db;
 
         var result = await service.AddBalanceAsync(created.StrategyId, 2_500m, Alice);
-        _queue.Drain(_engine);
+        Drain();
 
         Assert.True(result.Succeeded);
         var row = await db.Strategies.SingleAsync();

@@ -17,7 +17,7 @@ public class MarketSourceFactoryTests
             .AddInMemoryCollection(settings)
             .Build();
         var options = configuration.GetSection(MarketOptions.SectionName).Get<MarketOptions>()!;
-        return new MarketSourceFactory(Options.Create(options), configuration, TimeProvider.System, NullLoggerFactory.Instance);
+        return new MarketSourceFactory(Options.Create(options), configuration, new MarketClock(TimeProvider.System, 1), NullLoggerFactory.Instance);
     }
 
     [Fact]

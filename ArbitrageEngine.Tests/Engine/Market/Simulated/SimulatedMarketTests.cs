@@ -143,16 +143,20 @@ public class SimulatedMarketTests(ITestOutputHelper output)
     {
         public int Signals { get; private set; }
 
-        public void OnResult(ArbitrageEngine.Engine.Scoring.ScoreResult result, StrategyDefinition strategy)
+        public void Publish(EngineEvent e)
         {
-            if (result.Signal is not null)
+            switch (e)
             {
-                Signals++;
+                case EvaluationProduced { Result.Signal: not null }:
+                    Signals++;
+                    break;
+                case PositionOpened:
+                    opened();
+                    break;
+                case PositionClosed:
+                    closed();
+                    break;
             }
         }
-
-        public void OnPositionOpened(PaperPosition position) => opened();
-
-        public void OnPositionClosed(PaperPosition position, double balanceAfter) => closed();
     }
 }
