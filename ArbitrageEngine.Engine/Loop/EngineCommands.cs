@@ -17,26 +17,26 @@ public abstract record EngineCommand(Guid CommandId, Guid StrategyId)
 {
     /// <summary>Short name stored with the command ("upsert", "status", "top_up").</summary>
     [JsonIgnore]
-    public abstract string Kind { get; }
+    public string Kind => this switch
+    {
+        UpsertStrategyCommand => "upsert",
+        SetStatusCommand => "status",
+        TopUpCommand => "top_up",
+        _ => GetType().Name,
+    };
 }
 
 /// <summary>Creates a strategy or replaces its parameters (balances stay the broker's).</summary>
-public sealed record UpsertStrategyCommand(Guid CommandId, StrategyDefinition Strategy) : EngineCommand(CommandId, Strategy.StrategyId)
-{
-    public override string Kind => "upsert";
-}
+public sealed record UpsertStrategyCommand(Guid CommandId, StrategyDefinition Strategy) : EngineCommand(CommandId, Strategy.StrategyId);
+
 
 /// <summary>Pause, resume, deprecate or restore.</summary>
-public sealed record SetStatusCommand(Guid CommandId, Guid StrategyId, StrategyStatus Status) : EngineCommand(CommandId, StrategyId)
-{
-    public override string Kind => "status";
-}
+public sealed record SetStatusCommand(Guid CommandId, Guid StrategyId, StrategyStatus Status) : EngineCommand(CommandId, StrategyId);
+
 
 /// <summary>Adds <paramref name="Amount"/> USDT to the initial and the current balance.</summary>
-public sealed record TopUpCommand(Guid CommandId, Guid StrategyId, double Amount) : EngineCommand(CommandId, StrategyId)
-{
-    public override string Kind => "top_up";
-}
+public sealed record TopUpCommand(Guid CommandId, Guid StrategyId, double Amount) : EngineCommand(CommandId, StrategyId);
+
 
 /// <summary>The one JSON form of commands (database log, future cross-process transport).</summary>
 public static class EngineCommandJson
