@@ -18,7 +18,7 @@ public sealed record TickBatch(
     int Evaluated,
     IReadOnlyList<(EngineCommand Command, string? RejectedReason)> Commands,
     IReadOnlyList<PositionSnapshot> Opened,
-    IReadOnlyList<PositionSnapshot> Closed,
+    IReadOnlyList<(PositionSnapshot Position, double BalanceAfter)> Closed,
     IReadOnlyList<ScoreResult> Evaluations,
     IReadOnlyList<(Guid StrategyId, long? LastSignalTs)> EngineState,
     IReadOnlyList<FeatureReading> Features);
@@ -93,12 +93,9 @@ public sealed class EngineJournal(NpgsqlDataSource dataSource) : IEngineJournalR
             await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var p in batch.Closed)
+        foreach (var (p, balanceAfter) in batch.Closed)
         {
-            if (batch.Opened.All(o => o.PositionId != p.PositionId))
-            {
-                await PaperTradeStore.CloseAsync(conn, tx, p, null, cancellationToken).ConfigureAwait(false);
-            }
+            await PaperTradeStore.CloseAsync(conn, tx, p, null, balanceAfter, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var p in batch.Opened)

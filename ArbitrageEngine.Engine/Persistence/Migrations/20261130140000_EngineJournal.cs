@@ -20,6 +20,7 @@ namespace ArbitrageEngine.Engine.Persistence.Migrations
         {
             migrationBuilder.Sql("""
                 ALTER TABLE paper_trades ADD COLUMN tp1_agg_id bigint;
+                ALTER TABLE paper_trades ADD COLUMN balance_after numeric(20, 8);
 
                 CREATE TABLE engine_sessions (
                     session_id uuid PRIMARY KEY,
@@ -64,6 +65,7 @@ namespace ArbitrageEngine.Engine.Persistence.Migrations
                 DROP TABLE IF EXISTS engine_ticks;
                 DROP TABLE IF EXISTS engine_sessions;
                 ALTER TABLE paper_trades DROP COLUMN IF EXISTS tp1_agg_id;
+                ALTER TABLE paper_trades DROP COLUMN IF EXISTS balance_after;
                 """);
         }
     }

@@ -88,13 +88,13 @@ public sealed class PaperTradeStore(NpgsqlDataSource dataSource)
     /// nothing) when the row is already closed or was changed since <paramref name="expectedVersion"/> was read.
     /// </summary>
     public Task<bool> CloseAsync(PaperPosition p, int? expectedVersion = null, CancellationToken cancellationToken = default) =>
-        CloseAsync(p.ToSnapshot(), expectedVersion, cancellationToken);
+        CloseAsync(p.ToSnapshot(), expectedVersion, null, cancellationToken);
 
-    public async Task<bool> CloseAsync(PositionSnapshot p, int? expectedVersion = null, CancellationToken cancellationToken = default)
+    public async Task<bool> CloseAsync(PositionSnapshot p, int? expectedVersion = null, double? balanceAfter = null, CancellationToken cancellationToken = default)
     {
         await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (!await CloseAsync(conn, tx, p, expectedVersion, cancellationToken).ConfigureAwait(false))
+        if (!await CloseAsync(conn, tx, p, expectedVersion, balanceAfter, cancellationToken).ConfigureAwait(false))
         {
             await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
             return false;
@@ -105,7 +105,7 @@ public sealed class PaperTradeStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>The close and the balance credit inside <paramref name="tx"/>; false (nothing written) when already closed.</summary>
-    internal static async Task<bool> CloseAsync(NpgsqlConnection conn, NpgsqlTransaction tx, PositionSnapshot p, int? expectedVersion, CancellationToken cancellationToken)
+    internal static async Task<bool> CloseAsync(NpgsqlConnection conn, NpgsqlTransaction tx, PositionSnapshot p, int? expectedVersion, double? balanceAfter, CancellationToken cancellationToken)
     {
         if (p.IsOpen || p.PnlUsdt is null)
         {
@@ -114,7 +114,7 @@ public sealed class PaperTradeStore(NpgsqlDataSource dataSource)
 
         await using (var close = new NpgsqlCommand("""
             UPDATE paper_trades SET status = $2, exit_price = $3, exit_ts = $4, pnl_r = $5, gross_r = $6, fee_r = $7, pnl_usdt = $8,
-                tp1_hit = $9, tp1_ts = $10, stop = $11, version = version + 1
+                tp1_hit = $9, tp1_ts = $10, stop = $11, balance_after = $13, version = version + 1
             WHERE position_id = $1 AND status IN ('active', 'tp1_hit') AND ($12::int IS NULL OR version = $12)
             """, conn, tx))
         {
@@ -131,6 +131,7 @@ public sealed class PaperTradeStore(NpgsqlDataSource dataSource)
             ps.Add(new NpgsqlParameter { Value = (object?)p.Tp1TimeMs ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
             ps.Add(new NpgsqlParameter<double> { TypedValue = p.Stop });
             ps.Add(new NpgsqlParameter { Value = (object?)expectedVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+            ps.Add(new NpgsqlParameter { Value = balanceAfter is { } b ? (decimal)b : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Numeric });
             if (await close.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
             {
                 return false;

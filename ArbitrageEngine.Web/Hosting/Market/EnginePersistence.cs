@@ -46,8 +46,7 @@ public sealed partial class EnginePersistence(
         public long TickMs { get; } = tickMs;
         public List<(EngineCommand, string?)> Commands { get; } = [];
         public List<PositionSnapshot> Opened { get; } = [];
-        public List<PositionSnapshot> Closed { get; } = [];
-        public List<double> ClosedBalances { get; } = [];
+        public List<(PositionSnapshot, double)> Closed { get; } = [];
         public List<ScoreResult> Evaluations { get; } = [];
         public List<FeatureReading> Features { get; } = [];
     }
@@ -90,8 +89,7 @@ public sealed partial class EnginePersistence(
                     tick.Opened.Add(o.Position);
                     return;
                 case PositionClosed c:
-                    tick.Closed.Add(c.Position);
-                    tick.ClosedBalances.Add(c.BalanceAfter);
+                    tick.Closed.Add((c.Position, c.BalanceAfter));
                     return;
                 case TickCompleted done:
                     _tick = null;
@@ -117,7 +115,7 @@ public sealed partial class EnginePersistence(
                 var closed = LiveNotifier.PositionSnapshot("closed", c.Position, c.BalanceAfter);
                 Post(async ct =>
                 {
-                    if (await store.CloseAsync(c.Position, cancellationToken: ct))
+                    if (await store.CloseAsync(c.Position, balanceAfter: c.BalanceAfter, cancellationToken: ct))
                     {
                         stored?.Invoke(closed);
                     }
@@ -139,7 +137,7 @@ public sealed partial class EnginePersistence(
         var state = tick.Evaluations.Select(r => (r.StrategyId, _lastSignals.TryGetValue(r.StrategyId, out var t) ? t : (long?)null)).ToList();
         var batch = new TickBatch(tick.TickMs, _session, done.Evaluated, tick.Commands, tick.Opened, tick.Closed, tick.Evaluations, state, tick.Features);
         var events = tick.Opened.Select(p => LiveNotifier.PositionSnapshot("opened", p, null))
-            .Concat(tick.Closed.Select((p, i) => LiveNotifier.PositionSnapshot("closed", p, tick.ClosedBalances[i])))
+            .Concat(tick.Closed.Select(c => LiveNotifier.PositionSnapshot("closed", c.Item1, c.Item2)))
             .ToList();
         Post(async ct =>
         {
