@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using ArbitrageEngine.Tests.Infrastructure;
 using Npgsql;
 using Xunit.Abstractions;
@@ -100,47 +99,7 @@ public sealed class KillRestartTests(PostgresFixture postgres, ITestOutputHelper
         }
     }
 
-    private Process StartApp(string cs)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "ArbitrageEngine.Web.dll");
-        var info = new ProcessStartInfo("dotnet", $"\"{dll}\"")
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment =
-            {
-                ["ConnectionStrings__Default"] = cs,
-                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}",
-                ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                ["Market__Source"] = "Simulated",
-                ["Market__EvalIntervalSeconds"] = "1",
-                ["Market__Simulated__BackfillHours"] = "1",
-                ["Market__WarmupHours"] = "0.5",
-                ["Seed__AdminPassword"] = TestApp.AdminPassword,
-                ["Logging__LogLevel__Default"] = "Warning",
-            },
-        };
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                try
-                {
-                    output.WriteLine("app: " + e.Data);
-                }
-                catch (InvalidOperationException)
-                {
-                    // The test already finished.
-                }
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+    private Process StartApp(string cs) => AppProcess.Start(cs, output);
 
     private static async Task<List<Position>> PositionsAsync(NpgsqlDataSource db)
     {
@@ -192,12 +151,5 @@ public sealed class KillRestartTests(PostgresFixture postgres, ITestOutputHelper
         await using var cmd = db.CreateCommand("SELECT count(DISTINCT ts) FROM signal_evaluations WHERE ts > $1");
         cmd.Parameters.Add(new NpgsqlParameter { Value = sinceMs });
         return (long)(await cmd.ExecuteScalarAsync())! >= 2;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
