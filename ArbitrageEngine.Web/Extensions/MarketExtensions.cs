@@ -17,7 +17,11 @@ public static class MarketExtensions
             .ValidateOnStart();
         builder.Services.AddOptions<PaperOptions>().BindConfiguration(PaperOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => new MarketClock(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MarketOptions>>().Value.TimeScale));
+        builder.Services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MarketOptions>>().Value;
+            return new MarketClock(sp.GetRequiredService<TimeProvider>(), o.TimeScale, o.TimeScaleOrigin);
+        });
         builder.Services.AddSingleton<MarketDatabase>();
         builder.Services.AddSingleton<MarketSourceFactory>();
         builder.Services.AddSingleton<LiveEngineState>();

@@ -137,6 +137,17 @@ public sealed class EngineJournal(NpgsqlDataSource dataSource) : IEngineJournalR
     public static string FeatureValueJson(double? value) =>
         value is { } v ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{{\"value\": {v:R}}}") : "{\"value\": null}";
 
+    /// <summary>Parks a write that kept failing for a reason other than an outage, with what it would have written.</summary>
+    public async Task DeadLetterAsync(string kind, string payloadJson, string error, int attempts, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("INSERT INTO persistence_dead_letters (kind, payload, error, attempts) VALUES ($1, $2, $3, $4)");
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = payloadJson, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = error });
+        cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = attempts });
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task RecordSkippedTickAsync(long tickMs, Guid sessionId, string reason, CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand(

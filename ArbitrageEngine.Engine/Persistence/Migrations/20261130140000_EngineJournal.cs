@@ -53,6 +53,15 @@ namespace ArbitrageEngine.Engine.Persistence.Migrations
                     rejected_reason text
                 );
                 CREATE INDEX ix_engine_commands_applied ON engine_commands (applied_tick_ms);
+                CREATE TABLE persistence_dead_letters (
+                    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    kind text NOT NULL,
+                    payload jsonb NOT NULL,
+                    error text NOT NULL,
+                    attempts int NOT NULL,
+                    failed_at timestamptz NOT NULL DEFAULT now()
+                );
+
                 CREATE INDEX ix_engine_commands_pending ON engine_commands (seq) WHERE applied_tick_ms IS NULL AND applied_session IS NULL;
                 """);
         }
@@ -61,6 +70,7 @@ namespace ArbitrageEngine.Engine.Persistence.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.Sql("""
+                DROP TABLE IF EXISTS persistence_dead_letters;
                 DROP TABLE IF EXISTS engine_commands;
                 DROP TABLE IF EXISTS engine_ticks;
                 DROP TABLE IF EXISTS engine_sessions;

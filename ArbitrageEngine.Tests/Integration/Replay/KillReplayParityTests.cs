@@ -20,6 +20,7 @@ public sealed class KillReplayParityTests(PostgresFixture postgres, ITestOutputH
         var cs = await postgres.CreateMigratedDatabaseAsync("killparity");
         await using var db = NpgsqlDataSource.Create(cs);
         var settings = LiveReplayParityTests.Settings();
+        settings["Market:TimeScaleOrigin"] = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture); // one market time across the restart
 
         var first = AppProcess.Start(cs, output, settings);
         try

@@ -26,7 +26,16 @@ public sealed partial class EnginePersistence(
     ILogger<EnginePersistence> logger,
     Action<LiveEvent>? stored = null) : IEngineEventSink
 {
-    private sealed record Operation(long RequiredTrades, Func<CancellationToken, Task> Write);
+    /// <summary>A write that fails this many times for a non-transient reason goes to the dead-letter table.</summary>
+    public const int MaxAttempts = 5;
+
+    /// <summary>
+    /// Queued writes beyond which new ticks are stored without their evaluation rows (positions, commands, cooldowns and
+    /// the tick itself are always kept): memory stays bounded through a long outage.
+    /// </summary>
+    public const int MaxPending = 20_000;
+
+    private sealed record Operation(long RequiredTrades, string Kind, object Payload, Func<CancellationToken, Task> Write);
 
     // Unbounded on purpose: a close must never be dropped; an outage queues ~100 KB of evaluations per tick.
     private readonly Channel<Operation> _operations = Channel.CreateUnbounded<Operation>(new UnboundedChannelOptions { SingleReader = true });
@@ -35,6 +44,14 @@ public sealed partial class EnginePersistence(
     private TickState? _tick;
     private long _pending;
     private long _failures;
+    private long _deadLettered;
+    private long _evaluationsShed;
+
+    /// <summary>Writes parked in <c>persistence_dead_letters</c> after <see cref="MaxAttempts"/> non-transient failures.</summary>
+    public long DeadLettered => Interlocked.Read(ref _deadLettered);
+
+    /// <summary>Evaluation rows not stored because the queue was over <see cref="MaxPending"/>.</summary>
+    public long EvaluationsShed => Interlocked.Read(ref _evaluationsShed);
 
     /// <summary>Operations queued and not yet written.</summary>
     public long Pending => Interlocked.Read(ref _pending);
@@ -105,7 +122,7 @@ public sealed partial class EnginePersistence(
                 break;
             case Tp1Hit t:
                 var tp1 = LiveNotifier.PositionSnapshot("tp1", t.Position, null);
-                Post(async ct =>
+                Post("tp1", t.Position, async ct =>
                 {
                     await store.MarkTp1Async(t.Position, ct);
                     stored?.Invoke(tp1);
@@ -113,7 +130,7 @@ public sealed partial class EnginePersistence(
                 break;
             case PositionClosed c:
                 var closed = LiveNotifier.PositionSnapshot("closed", c.Position, c.BalanceAfter);
-                Post(async ct =>
+                Post("close", c, async ct =>
                 {
                     if (await store.CloseAsync(c.Position, balanceAfter: c.BalanceAfter, cancellationToken: ct))
                     {
@@ -127,7 +144,7 @@ public sealed partial class EnginePersistence(
                 break;
             case TickSkipped s:
                 var session = _session;
-                Post(ct => journal.RecordSkippedTickAsync(s.TickMs, session, s.Reason, ct));
+                Post("skipped_tick", s, ct => journal.RecordSkippedTickAsync(s.TickMs, session, s.Reason, ct));
                 break;
         }
     }
@@ -135,11 +152,19 @@ public sealed partial class EnginePersistence(
     private void EndTick(TickState tick, TickCompleted done)
     {
         var state = tick.Evaluations.Select(r => (r.StrategyId, _lastSignals.TryGetValue(r.StrategyId, out var t) ? t : (long?)null)).ToList();
-        var batch = new TickBatch(tick.TickMs, _session, done.Evaluated, tick.Commands, tick.Opened, tick.Closed, tick.Evaluations, state, tick.Features);
+        IReadOnlyList<ScoreResult> evaluations = tick.Evaluations;
+        if (Pending > MaxPending)
+        {
+            Interlocked.Add(ref _evaluationsShed, evaluations.Count);
+            LogShedding(logger, Pending, evaluations.Count);
+            evaluations = [];
+        }
+
+        var batch = new TickBatch(tick.TickMs, _session, done.Evaluated, tick.Commands, tick.Opened, tick.Closed, evaluations, state, tick.Features);
         var events = tick.Opened.Select(p => LiveNotifier.PositionSnapshot("opened", p, null))
             .Concat(tick.Closed.Select(c => LiveNotifier.PositionSnapshot("closed", c.Item1, c.Item2)))
             .ToList();
-        Post(async ct =>
+        Post("tick", batch, async ct =>
         {
             await journal.WriteTickAsync(batch, ct);
             foreach (var e in events)
@@ -149,9 +174,9 @@ public sealed partial class EnginePersistence(
         });
     }
 
-    private void Post(Func<CancellationToken, Task> write)
+    private void Post(string kind, object payload, Func<CancellationToken, Task> write)
     {
-        if (_operations.Writer.TryWrite(new Operation(tradesEnqueued(), write)))
+        if (_operations.Writer.TryWrite(new Operation(tradesEnqueued(), kind, payload, write)))
         {
             Interlocked.Increment(ref _pending);
         }
@@ -166,6 +191,7 @@ public sealed partial class EnginePersistence(
         await foreach (var operation in _operations.Reader.ReadAllAsync(cancellationToken))
         {
             var delay = TimeSpan.FromMilliseconds(250);
+            var attempts = 0;
             while (true)
             {
                 try
@@ -186,11 +212,44 @@ public sealed partial class EnginePersistence(
                 catch (Exception ex)
                 {
                     Interlocked.Increment(ref _failures);
+                    // An outage (connection refused, timeout) is retried for ever: the write is fine, the database is away.
+                    // Anything else that keeps failing would block every later write: park it and move on.
+                    if (!IsTransient(ex) && ++attempts >= MaxAttempts && await TryDeadLetterAsync(operation, ex, attempts, cancellationToken))
+                    {
+                        Interlocked.Decrement(ref _pending);
+                        break;
+                    }
+
                     LogWriteFailed(logger, ex, delay.TotalSeconds);
                     await Task.Delay(delay, cancellationToken);
                     delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30));
                 }
             }
+        }
+    }
+
+    private static bool IsTransient(Exception ex) => ex switch
+    {
+        Npgsql.PostgresException pg => pg.IsTransient,
+        Npgsql.NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is System.Net.Sockets.SocketException or IOException or TimeoutException,
+        TimeoutException or IOException or System.Net.Sockets.SocketException => true,
+        _ => false,
+    };
+
+    private async Task<bool> TryDeadLetterAsync(Operation operation, Exception ex, int attempts, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var payload = System.Text.Json.JsonSerializer.Serialize(operation.Payload, operation.Payload.GetType(), EngineCommandJson.Options);
+            await journal.DeadLetterAsync(operation.Kind, payload, ex.Message, attempts, cancellationToken);
+            Interlocked.Increment(ref _deadLettered);
+            LogDeadLettered(logger, ex, operation.Kind, attempts);
+            return true;
+        }
+        catch (Exception dead) when (dead is not OperationCanceledException)
+        {
+            LogWriteFailed(logger, dead, 0);
+            return false;
         }
     }
 
@@ -228,6 +287,12 @@ public sealed partial class EnginePersistence(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Persistence queue refused an operation")]
     private static partial void LogQueueClosed(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "ALERT: a {Kind} write failed {Attempts} times and was moved to persistence_dead_letters")]
+    private static partial void LogDeadLettered(ILogger logger, Exception ex, string kind, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Persistence queue at {Pending} writes: {Count} evaluation rows of this tick not stored")]
+    private static partial void LogShedding(ILogger logger, long pending, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown: a result whose trades were not stored was not written (the next start redoes it)")]
     private static partial void LogDroppedUnstored(ILogger logger);

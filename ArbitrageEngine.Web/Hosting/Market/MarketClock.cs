@@ -2,7 +2,7 @@ namespace ArbitrageEngine.Web.Hosting.Market;
 
 /// <summary>
 /// The clock of the market pipeline (simulated market, tick source). <c>Market:TimeScale</c> = 1 is the system clock;
-/// a larger value runs market time faster than wall time from the moment the app starts (tests run 20 market minutes
+/// a larger value runs market time faster than wall time from <c>Market:TimeScaleOrigin</c> (default: the moment the app starts) (tests run 20 market minutes
 /// in 2 real ones). Only the market pipeline uses it: accounts, cookies and pages keep the real clock.
 /// </summary>
 public sealed class MarketClock : TimeProvider
@@ -11,11 +11,11 @@ public sealed class MarketClock : TimeProvider
     private readonly double _scale;
     private readonly long _originWallMs;
 
-    public MarketClock(TimeProvider inner, double scale)
+    public MarketClock(TimeProvider inner, double scale, DateTimeOffset? origin = null)
     {
         _inner = inner;
         _scale = scale;
-        _originWallMs = inner.GetUtcNow().ToUnixTimeMilliseconds();
+        _originWallMs = (origin ?? inner.GetUtcNow()).ToUnixTimeMilliseconds();
     }
 
     public double Scale => _scale;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ArbitrageEngine.Engine.Configuration;
 using ArbitrageEngine.Engine.Market.Simulated;
 
 namespace ArbitrageEngine.Web.Hosting.Market;
@@ -18,7 +19,11 @@ public sealed class MarketOptions
 
     public MarketSourceKind Source { get; set; } = MarketSourceKind.Simulated;
 
-    public static readonly string[] DefaultSymbols = ["BTCUSDT", "ETHUSDT", "XRPUSDT", "SOLUSDT"];
+    // Declared first: static fields initialise in order. EngineSettings holds every engine default once.
+    private static readonly EngineSettings EngineDefaults = new();
+
+    /// <summary>The engine's default symbols.</summary>
+    public static readonly string[] DefaultSymbols = [.. EngineDefaults.Symbols];
 
     /// <summary>
     /// Upper-case Binance USDⓈ-M symbols; empty = <see cref="DefaultSymbols"/>. (No initialiser: the configuration
@@ -28,14 +33,14 @@ public sealed class MarketOptions
 
     /// <summary>Evaluation cadence (engine.md §2.1).</summary>
     [Range(1, 3600)]
-    public int EvalIntervalSeconds { get; set; } = 15;
+    public int EvalIntervalSeconds { get; set; } = (int)(EngineDefaults.EvalIntervalMs / 1000);
 
     /// <summary>Live ticks wait this long after the boundary for trades stamped at or before it to arrive.</summary>
     [Range(0, 5000)]
     public int TickGraceMs { get; set; } = 300;
 
     [Range(0, 48)]
-    public double WarmupHours { get; set; } = 4;
+    public double WarmupHours { get; set; } = EngineDefaults.WarmupMs / 3_600_000.0;
 
     /// <summary>Evaluation results (signal_evaluations) are kept this many days.</summary>
     [Range(1, 3650)]
@@ -44,6 +49,12 @@ public sealed class MarketOptions
     /// <summary>Market time runs this many times faster than wall time (1 = real time; tests and demos only).</summary>
     [Range(1, 1000)]
     public double TimeScale { get; set; } = 1;
+
+    /// <summary>
+    /// Wall time from which a scaled market clock runs faster (unset = when the app starts). Processes that share it
+    /// share one continuous market time, e.g. across a restart.
+    /// </summary>
+    public DateTimeOffset? TimeScaleOrigin { get; set; }
 
     /// <summary>Seed the 72-strategy factory grid when no strategy is stored yet (first start).</summary>
     public bool SeedFactoryStrategies { get; set; } = true;
@@ -69,17 +80,19 @@ public sealed class PaperOptions
 {
     public const string SectionName = "Paper";
 
-    public bool Enabled { get; set; } = true;
+    private static readonly PaperSettings Defaults = new();
+
+    public bool Enabled { get; set; } = Defaults.Enabled;
 
     [Range(0.0001, 0.2)]
-    public double RiskPerTrade { get; set; } = 0.02;
+    public double RiskPerTrade { get; set; } = Defaults.RiskPerTrade;
 
     [Range(0, 0.01)]
-    public double FeeRate { get; set; } = 0.0005;
+    public double FeeRate { get; set; } = Defaults.FeeRate;
 
     [Range(1, 10_000)]
-    public int MaxPositions { get; set; } = 100;
+    public int MaxPositions { get; set; } = Defaults.MaxPositions;
 
     [Range(0, 5)]
-    public double BeBufferAtr { get; set; }
+    public double BeBufferAtr { get; set; } = Defaults.BeBufferAtr;
 }

@@ -172,6 +172,8 @@ public sealed partial class MarketPipelineService(
             metrics.TrackQueue("market_data_writer", () => dataWriter.Buffered),
             metrics.TrackDropped("market_data_writer", () => dataWriter.Dropped),
             metrics.TrackQueue("paper_persistence", () => persistence.Pending),
+            metrics.TrackDropped("paper_persistence_dead_letters", () => persistence.DeadLettered),
+            metrics.TrackDropped("paper_persistence_evaluations_shed", () => persistence.EvaluationsShed),
             metrics.TrackQueue("live_notifier", () => notifier.Pending),
             metrics.TrackDropped("live_notifier", () => notifier.Dropped));
 
