@@ -37,7 +37,7 @@ public sealed class EnginePersistenceTests(PostgresFixture postgres)
         var run = sink.RunAsync(stop.Token);
         await SimulatedApp.Until(() => Task.FromResult(sink.Pending == 0), "the queue to drain", 60);
         await stop.CancelAsync();
-        await run;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
 
         Assert.Equal(1, sink.DeadLettered);
         await using (var dead = db.CreateCommand("SELECT kind, attempts, error FROM persistence_dead_letters"))
