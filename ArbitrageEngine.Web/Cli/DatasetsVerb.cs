@@ -11,8 +11,10 @@ namespace ArbitrageEngine.Web.Cli;
 /// <c>dataset=NAME kind=KIND symbol=SYM first=ISO last=ISO trades=N</c> (a dataset without trades: <c>symbol=- first=-
 /// last=- trades=0</c>). Datasets in creation order, symbols in ordinal order; times are UTC with milliseconds.
 /// </summary>
-public sealed class DatasetsVerb(Func<CancellationToken, Task<CliDatabase>>? open = null) : ICliVerb
+public sealed class DatasetsVerb(Func<CancellationToken, Task<CliDatabase>>? open = null, TextWriter? output = null) : ICliVerb
 {
+    private TextWriter Out => output ?? Console.Out;
+
     public string Name => "datasets";
 
     public string Help =>
@@ -42,12 +44,12 @@ public sealed class DatasetsVerb(Func<CancellationToken, Task<CliDatabase>>? ope
                 var ranges = await catalog.RangesAsync(dataset.Id);
                 if (ranges.Count == 0)
                 {
-                    await Console.Out.WriteLineAsync($"dataset={dataset.Name} kind={dataset.Kind} symbol=- first=- last=- trades=0");
+                    await Out.WriteLineAsync($"dataset={dataset.Name} kind={dataset.Kind} symbol=- first=- last=- trades=0");
                 }
 
                 foreach (var r in ranges)
                 {
-                    await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    await Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                         $"dataset={dataset.Name} kind={dataset.Kind} symbol={r.Symbol} first={Iso(r.FirstTimeMs)} last={Iso(r.LastTimeMs)} trades={r.Trades}"));
                 }
             }

@@ -13,8 +13,12 @@ namespace ArbitrageEngine.Web.Cli;
 /// ids, the same as the live connector); a new other name is created with kind <c>import</c>. A simulated dataset is
 /// never imported into.
 /// </summary>
-public sealed class ImportVerb(Func<CancellationToken, Task<CliDatabase>>? open = null) : ICliVerb
+public sealed class ImportVerb(Func<CancellationToken, Task<CliDatabase>>? open = null, TextWriter? output = null, TextWriter? errors = null) : ICliVerb
 {
+    private TextWriter Out => output ?? Console.Out;
+
+    private TextWriter Err => errors ?? Console.Error;
+
     public string Name => "import";
 
     public string Help =>
@@ -72,11 +76,11 @@ public sealed class ImportVerb(Func<CancellationToken, Task<CliDatabase>>? open 
             }
 
             dataset ??= await catalog.EnsureAsync(datasetName, datasetName == MarketDatabase.BinanceDataset ? DatasetKinds.Binance : DatasetKinds.Import, null, cts.Token);
-            await Console.Error.WriteLineAsync($"importing {symbol} into dataset '{dataset.Name}' ({dataset.Kind})");
+            await Err.WriteLineAsync($"importing {symbol} into dataset '{dataset.Name}' ({dataset.Kind})");
             var importer = new AggTradeImporter(new AggTradeStore(dataSource, dataset.Id));
             var summary = await importer.ImportAsync(symbol, args.Positional, DrawProgress, cts.Token);
-            await Console.Error.WriteLineAsync();
-            await Console.Out.WriteLineAsync(string.Create(
+            await Err.WriteLineAsync();
+            await Out.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
                 $"rows={summary.Rows} skipped_zero_qty={summary.SkippedZeroQty} duplicates={summary.Duplicates} seconds={summary.Elapsed.TotalSeconds:0.00}"));
             return 0;
@@ -95,12 +99,12 @@ public sealed class ImportVerb(Func<CancellationToken, Task<CliDatabase>>? open 
         }
     }
 
-    private static void DrawProgress(ImportProgress p)
+    private void DrawProgress(ImportProgress p)
     {
         const int Width = 30;
         var fraction = p.RowsTotal == 0 ? 1 : (double)p.RowsDone / p.RowsTotal;
         var filled = (int)(fraction * Width);
-        Console.Error.Write(string.Create(CultureInfo.InvariantCulture,
+        Err.Write(string.Create(CultureInfo.InvariantCulture,
             $"\r[{new string('#', filled)}{new string(' ', Width - filled)}] {fraction * 100,5:0.0}%  file {p.File}/{p.Files} {p.Name}  {p.RowsDone:N0}/{p.RowsTotal:N0} rows"));
     }
 }

@@ -105,15 +105,19 @@ public static class AggTradeCopy
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetInt64(0), reader.GetInt64(1)) : null;
     }
 
-    /// <summary>The COPY statement reading <paramref name="range"/> (further limited to [fromMs, toMs) and agg_id ≤ maxAggId).</summary>
-    public static string CopySql(int datasetId, string symbol, AggIdRange range, long fromMs, long toMs, long maxAggId = long.MaxValue) =>
+    /// <summary>The query reading <paramref name="range"/> (further limited to [fromMs, toMs) and agg_id ≤ maxAggId) in key order.</summary>
+    public static string SelectSql(int datasetId, string symbol, AggIdRange range, long fromMs, long toMs, long maxAggId = long.MaxValue) =>
         string.Create(CultureInfo.InvariantCulture, $"""
-            COPY (SELECT agg_id, time_ms, price, qty, is_buyer_maker FROM agg_trades
-                  WHERE dataset_id = {datasetId} AND symbol = '{CheckSymbol(symbol)}'
-                    AND agg_id >= {range.FromId} AND agg_id < {range.ToId} AND agg_id <= {maxAggId}
-                    AND time_ms >= {fromMs} AND time_ms < {toMs}
-                  ORDER BY agg_id) TO STDOUT (FORMAT BINARY)
+            SELECT agg_id, time_ms, price, qty, is_buyer_maker FROM agg_trades
+            WHERE dataset_id = {datasetId} AND symbol = '{CheckSymbol(symbol)}'
+              AND agg_id >= {range.FromId} AND agg_id < {range.ToId} AND agg_id <= {maxAggId}
+              AND time_ms >= {fromMs} AND time_ms < {toMs}
+            ORDER BY agg_id
             """);
+
+    /// <summary>The binary COPY of <see cref="SelectSql"/>.</summary>
+    public static string CopySql(int datasetId, string symbol, AggIdRange range, long fromMs, long toMs, long maxAggId = long.MaxValue) =>
+        $"COPY ({SelectSql(datasetId, symbol, range, fromMs, toMs, maxAggId)}) TO STDOUT (FORMAT BINARY)";
 
     /// <summary>
     /// Disables sorts and bitmap scans for the current transaction so the planner keeps the index order (the
