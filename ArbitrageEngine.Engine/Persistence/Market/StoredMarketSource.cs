@@ -115,6 +115,7 @@ public sealed class StoredMarketReader : IAsyncDisposable
     private readonly Lane[] _lanes;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _producers = [];
+    private bool _refill = true;
 
     private StoredMarketReader(StoredMarketSourceOptions options, long fromMs, long toMs, Lane[] lanes)
     {
@@ -258,49 +259,64 @@ public sealed class StoredMarketReader : IAsyncDisposable
     /// </summary>
     public async ValueTask<int> ReadAsync(MarketEvent[] buffer, CancellationToken cancellationToken = default)
     {
+        const int TradeKind = 1 << 16; // order key below the time: kind (feature 0, trade 1), then symbol rank
         var n = 0;
         var lanes = _lanes;
         while (n < buffer.Length)
         {
-            // Refill exhausted heads (asynchronously only when a queue is empty).
-            foreach (var lane in lanes)
+            if (_refill)
             {
-                if (lane.TradePos == lane.TradeCount && !lane.TradesDone)
+                // Load the next chunk of every exhausted head (asynchronously only when its queue is empty).
+                foreach (var lane in lanes)
                 {
-                    await lane.NextTradesAsync(cancellationToken).ConfigureAwait(false);
+                    if (lane.TradePos == lane.TradeCount && !lane.TradesDone)
+                    {
+                        await lane.NextTradesAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    if (lane.FeaturePos == lane.FeatureCount && !lane.FeaturesDone)
+                    {
+                        await lane.NextFeaturesAsync(cancellationToken).ConfigureAwait(false);
+                    }
                 }
 
-                if (lane.FeaturePos == lane.FeatureCount && !lane.FeaturesDone)
-                {
-                    await lane.NextFeaturesAsync(cancellationToken).ConfigureAwait(false);
-                }
+                _refill = false;
             }
 
-            // The earliest head; lanes are in ordinal symbol order, so strict comparisons keep the lower symbol on ties.
+            // One pass: the earliest head and the runner-up, by (time, kind, symbol rank).
             Lane? best = null;
-            var bestTime = long.MaxValue;
-            var bestIsFeature = false;
+            var bestFeature = false;
+            long bestTime = long.MaxValue, nextTime = long.MaxValue;
+            int bestKey = int.MaxValue, nextKey = int.MaxValue;
             foreach (var lane in lanes)
             {
                 if (lane.FeaturePos < lane.FeatureCount)
                 {
                     var t = lane.FeatureChunk[lane.FeaturePos].TimeMs;
-                    if (t < bestTime || (t == bestTime && !bestIsFeature))
+                    var k = lane.Rank;
+                    if (t < bestTime || (t == bestTime && k < bestKey))
                     {
-                        best = lane;
-                        bestTime = t;
-                        bestIsFeature = true;
+                        (nextTime, nextKey) = (bestTime, bestKey);
+                        (best, bestFeature, bestTime, bestKey) = (lane, true, t, k);
+                    }
+                    else if (t < nextTime || (t == nextTime && k < nextKey))
+                    {
+                        (nextTime, nextKey) = (t, k);
                     }
                 }
 
                 if (lane.TradePos < lane.TradeCount)
                 {
                     var t = lane.TradeChunk[lane.TradePos].TimeMs;
-                    if (t < bestTime)
+                    var k = TradeKind | lane.Rank;
+                    if (t < bestTime || (t == bestTime && k < bestKey))
                     {
-                        best = lane;
-                        bestTime = t;
-                        bestIsFeature = false;
+                        (nextTime, nextKey) = (bestTime, bestKey);
+                        (best, bestFeature, bestTime, bestKey) = (lane, false, t, k);
+                    }
+                    else if (t < nextTime || (t == nextTime && k < nextKey))
+                    {
+                        (nextTime, nextKey) = (t, k);
                     }
                 }
             }
@@ -310,68 +326,47 @@ public sealed class StoredMarketReader : IAsyncDisposable
                 break;
             }
 
-            if (bestIsFeature)
+            // Emit the best head's run while it stays before the runner-up (no rescans in between).
+            if (bestFeature)
             {
-                var f = best.FeatureChunk[best.FeaturePos++];
-                buffer[n++] = MarketEvent.ForFeature(best.Symbol, f.Key, f.Value, f.TimeMs);
-                Features++;
+                var chunk = best.FeatureChunk;
+                var pos = best.FeaturePos;
+                var start = pos;
+                do
+                {
+                    ref readonly var f = ref chunk[pos++];
+                    buffer[n++] = MarketEvent.ForFeature(best.Symbol, f.Key, f.Value, f.TimeMs);
+                }
+                while (n < buffer.Length && pos < best.FeatureCount && (chunk[pos].TimeMs < nextTime || (chunk[pos].TimeMs == nextTime && bestKey < nextKey)));
+
+                Features += pos - start;
+                best.FeaturePos = pos;
+                _refill |= pos == best.FeatureCount;
             }
             else
             {
-                // Emit this lane's trades while they stay strictly before every other head (no rescans in between).
-                var limit = NextOtherTime(best, out var otherWinsTie);
                 var chunk = best.TradeChunk;
                 var pos = best.TradePos;
+                var start = pos;
                 var end = best.TradeCount;
+                var symbol = best.Symbol;
                 do
                 {
-                    buffer[n++] = MarketEvent.ForTrade(best.Symbol, chunk[pos++]);
+                    buffer[n++] = MarketEvent.ForTrade(symbol, chunk[pos++]);
                 }
-                while (n < buffer.Length && pos < end && (chunk[pos].TimeMs < limit || (chunk[pos].TimeMs == limit && !otherWinsTie)));
+                while (n < buffer.Length && pos < end && (chunk[pos].TimeMs < nextTime || (chunk[pos].TimeMs == nextTime && bestKey < nextKey)));
 
-                Trades += pos - best.TradePos;
+                Trades += pos - start;
                 best.TradePos = pos;
                 if (pos == end)
                 {
                     best.ReturnTradeChunk();
+                    _refill = true;
                 }
             }
         }
 
         return n;
-    }
-
-    /// <summary>
-    /// The earliest head among the other lanes' trades and every lane's features (all heads are loaded when this
-    /// runs), and whether that head comes first at an equal time (a feature, or a trade of a lower-ranked symbol).
-    /// </summary>
-    private long NextOtherTime(Lane lane, out bool winsTie)
-    {
-        long time = long.MaxValue;
-        int kind = 2, rank = int.MaxValue; // kind: 0 feature, 1 trade
-        foreach (var other in _lanes)
-        {
-            if (other.FeaturePos < other.FeatureCount)
-            {
-                Consider(other.FeatureChunk[other.FeaturePos].TimeMs, 0, other.Rank);
-            }
-
-            if (!ReferenceEquals(other, lane) && other.TradePos < other.TradeCount)
-            {
-                Consider(other.TradeChunk[other.TradePos].TimeMs, 1, other.Rank);
-            }
-        }
-
-        winsTie = kind == 0 || (kind == 1 && rank < lane.Rank);
-        return time;
-
-        void Consider(long t, int k, int r)
-        {
-            if (t < time || (t == time && (k < kind || (k == kind && r < rank))))
-            {
-                (time, kind, rank) = (t, k, r);
-            }
-        }
     }
 
     public async ValueTask DisposeAsync()
