@@ -64,10 +64,10 @@ public static class ReplayPgLoad
             var readOnly2d = new List<(double PerSecond, long Trades, double PeakMb)>();
             for (var r = 0; r < runs; r++)
             {
-                oneDay.Add(await ReplayAsync(dataSource, dataset, start, start + EnginePerf.DayMs, apply: true));
-                twoDays.Add(await ReplayAsync(dataSource, dataset, start, start + (2 * EnginePerf.DayMs), apply: true));
                 readOnly.Add(await ReplayAsync(dataSource, dataset, start, start + EnginePerf.DayMs, apply: false));
                 readOnly2d.Add(await ReplayAsync(dataSource, dataset, start, start + (2 * EnginePerf.DayMs), apply: false));
+                oneDay.Add(await ReplayAsync(dataSource, dataset, start, start + EnginePerf.DayMs, apply: true));
+                twoDays.Add(await ReplayAsync(dataSource, dataset, start, start + (2 * EnginePerf.DayMs), apply: true));
                 channel.Add(await ReplayThroughChannelAsync(dataSource, dataset, start, start + EnginePerf.DayMs));
             }
 
@@ -204,17 +204,26 @@ public static class ReplayPgLoad
     private sealed class PeakHeap : IDisposable
     {
         private readonly Timer _timer;
+        private readonly long _startIndex;
         private long _peak;
 
         public PeakHeap()
         {
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            _startIndex = GC.GetGCMemoryInfo().Index;
             _timer = new Timer(_ => Sample(), null, 0, 5);
         }
 
         private void Sample()
         {
             var info = GC.GetGCMemoryInfo();
+            if (info.Index <= _startIndex)
+            {
+                return; // only collections during the run
+            }
+
             var now = info.HeapSizeBytes - info.FragmentedBytes;
             long seen;
             while (now > (seen = Interlocked.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, now, seen) != seen)
