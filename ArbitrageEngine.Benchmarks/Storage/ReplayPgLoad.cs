@@ -198,8 +198,8 @@ public static class ReplayPgLoad
     }
 
     /// <summary>
-    /// Peak of the managed heap as left by each collection during the run (live data and what survived; sampled every
-    /// 5 ms, plus a full collection at the end), so short-lived garbage waiting for the next gen-0 collection does not count.
+    /// Peak of the managed heap as left by each collection during the run (the sizes after collection of every
+    /// generation; sampled every 5 ms, plus a full collection at the end), so short-lived garbage does not count.
     /// </summary>
     private sealed class PeakHeap : IDisposable
     {
@@ -224,7 +224,12 @@ public static class ReplayPgLoad
                 return; // only collections during the run
             }
 
-            var now = info.HeapSizeBytes - info.FragmentedBytes;
+            long now = 0;
+            foreach (var generation in info.GenerationInfo)
+            {
+                now += generation.SizeAfterBytes; // what the collection kept, not the garbage it found
+            }
+
             long seen;
             while (now > (seen = Interlocked.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, now, seen) != seen)
             {
