@@ -227,7 +227,8 @@ public static class ReplayPgLoad
             long now = 0;
             foreach (var generation in info.GenerationInfo)
             {
-                now += generation.SizeAfterBytes; // what the collection kept, not the garbage it found
+                // What the collection kept: neither the garbage it found nor the free gaps it left (the large-object heap is not compacted).
+                now += generation.SizeAfterBytes - generation.FragmentationAfterBytes;
             }
 
             long seen;

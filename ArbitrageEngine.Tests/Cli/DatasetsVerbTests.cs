@@ -93,4 +93,23 @@ public sealed class DatasetsVerbTests(PostgresFixture postgres) : IAsyncLifetime
 
         Assert.Equal("dataset 'nope' does not exist; existing datasets: simulated-77 (simulated), real-eth (import)", ex.Message);
     }
+
+    [Fact]
+    public async Task ImportWithDataset_MalformedFile_RefusedAndNoDatasetCreated()
+    {
+        var bad = Path.Combine(Path.GetTempPath(), $"bad-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(bad, "1,1.0,1.0,1,1,1791331200000,true\n2,oops,1.0,1,1,1791331200001,true\n");
+        try
+        {
+            var ex = await Assert.ThrowsAsync<CliException>(() => new ImportVerb(Open, TextWriter.Null, TextWriter.Null)
+                .RunAsync(CliArguments.Parse(["--symbol", "ETHUSDT", "--dataset", "broken", bad])));
+
+            Assert.Contains("line 2", ex.Message, StringComparison.Ordinal);
+            Assert.Equal(["dataset=simulated-77 kind=simulated symbol=- first=- last=- trades=0"], await Datasets());
+        }
+        finally
+        {
+            File.Delete(bad);
+        }
+    }
 }

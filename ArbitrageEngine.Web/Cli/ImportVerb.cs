@@ -75,10 +75,22 @@ public sealed class ImportVerb(Func<CancellationToken, Task<CliDatabase>>? open 
                 throw new CliException($"dataset '{datasetName}' is {dataset.Kind}: real trades never go into it; choose another --dataset (nothing imported)");
             }
 
+            var created = dataset is null;
             dataset ??= await catalog.EnsureAsync(datasetName, datasetName == MarketDatabase.BinanceDataset ? DatasetKinds.Binance : DatasetKinds.Import, null, cts.Token);
             await Err.WriteLineAsync($"importing {symbol} into dataset '{dataset.Name}' ({dataset.Kind})");
             var importer = new AggTradeImporter(new AggTradeStore(dataSource, dataset.Id));
-            var summary = await importer.ImportAsync(symbol, args.Positional, DrawProgress, cts.Token);
+            ImportSummary summary;
+            try
+            {
+                summary = await importer.ImportAsync(symbol, args.Positional, DrawProgress, cts.Token);
+            }
+            catch (CsvFormatException) when (created)
+            {
+                // Bad input changes nothing: the dataset this run created goes again (files are validated before any write).
+                await catalog.DeleteIfEmptyAsync(dataset.Id, CancellationToken.None);
+                throw;
+            }
+
             await Err.WriteLineAsync();
             await Out.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,

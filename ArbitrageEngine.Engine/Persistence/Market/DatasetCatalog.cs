@@ -78,6 +78,21 @@ public sealed class DatasetCatalog(NpgsqlDataSource dataSource) : IDatasetCatalo
         return await EnsureAsync(name, kind, seed, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Removes a dataset that holds no rows at all (an import that failed validation leaves nothing behind); true when removed.</summary>
+    public async Task<bool> DeleteIfEmptyAsync(int datasetId, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            DELETE FROM datasets d WHERE d.dataset_id = $1
+              AND NOT EXISTS (SELECT 1 FROM agg_trades WHERE dataset_id = $1)
+              AND NOT EXISTS (SELECT 1 FROM agg_trades_meta WHERE dataset_id = $1)
+              AND NOT EXISTS (SELECT 1 FROM market_indicators WHERE dataset_id = $1)
+              AND NOT EXISTS (SELECT 1 FROM liquidations WHERE dataset_id = $1)
+              AND NOT EXISTS (SELECT 1 FROM funding_snapshots WHERE dataset_id = $1)
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = datasetId });
+        return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
     /// <summary>Per symbol: first/last trade time and count (a scan of the dataset's trades: for the CLI and error messages).</summary>
     public async Task<IReadOnlyList<DatasetSymbolRange>> RangesAsync(int datasetId, CancellationToken cancellationToken = default)
     {
