@@ -19,9 +19,9 @@ namespace ArbitrageEngine.Benchmarks.Storage;
 /// batches that alternate between symbols, as the live writer interleaves them) in a throwaway cluster, then replays
 /// one day and two days through <see cref="StoredMarketReader"/> — per-symbol binary COPY in parallel, merged in
 /// event time — applying every trade to a <see cref="SymbolState"/> (engine only, no strategies). Prints name=value
-/// lines: trades/s read and applied, the same through the <see cref="StoredMarketSource"/> channel, and the peak
-/// managed heap of each run (the read-ahead is bounded, so 2 days must not need more than 1 day; with trades applied
-/// the heap also holds the engine's 24 h windows, which stop growing after a day).
+/// lines: the peak live managed heap over one and two days (untimed runs; the read-ahead is bounded, so two days
+/// must not need more than one; with trades applied the heap also holds the engine's 24 h windows), then trades/s read
+/// and applied (median of the runs), read only, and through the <see cref="StoredMarketSource"/> channel.
 /// Run: dotnet run -c Release --project ArbitrageEngine.Benchmarks -- replay-pg [--trades-per-day N] [--runs 3]
 /// </summary>
 public static class ReplayPgLoad
@@ -57,15 +57,19 @@ public static class ReplayPgLoad
 
             // Warm the cache and the JIT once; then the median of the runs.
             await ReplayAsync(dataSource, dataset, start, start + EnginePerf.DayMs, apply: true);
+            // Memory (untimed): peak live heap reading only, and reading + applying, over one and two days.
+            Print("replay_pg_read_only_peak_managed_mb_1d", (await ReplayAsync(dataSource, dataset, start, start + EnginePerf.DayMs, apply: false, gcEvery: 500_000)).PeakMb);
+            Print("replay_pg_read_only_peak_managed_mb_2d", (await ReplayAsync(dataSource, dataset, start, start + (2 * EnginePerf.DayMs), apply: false, gcEvery: 500_000)).PeakMb);
+            Print("replay_pg_peak_managed_mb_1d", (await ReplayAsync(dataSource, dataset, start, start + EnginePerf.DayMs, apply: true, gcEvery: 500_000)).PeakMb);
+            Print("replay_pg_peak_managed_mb_2d", (await ReplayAsync(dataSource, dataset, start, start + (2 * EnginePerf.DayMs), apply: true, gcEvery: 500_000)).PeakMb);
+
             var oneDay = new List<(double PerSecond, long Trades, double PeakMb)>();
             var twoDays = new List<(double PerSecond, long Trades, double PeakMb)>();
             var channel = new List<double>();
             var readOnly = new List<(double PerSecond, long Trades, double PeakMb)>();
-            var readOnly2d = new List<(double PerSecond, long Trades, double PeakMb)>();
             for (var r = 0; r < runs; r++)
             {
                 readOnly.Add(await ReplayAsync(dataSource, dataset, start, start + EnginePerf.DayMs, apply: false));
-                readOnly2d.Add(await ReplayAsync(dataSource, dataset, start, start + (2 * EnginePerf.DayMs), apply: false));
                 oneDay.Add(await ReplayAsync(dataSource, dataset, start, start + EnginePerf.DayMs, apply: true));
                 twoDays.Add(await ReplayAsync(dataSource, dataset, start, start + (2 * EnginePerf.DayMs), apply: true));
                 channel.Add(await ReplayThroughChannelAsync(dataSource, dataset, start, start + EnginePerf.DayMs));
@@ -76,10 +80,6 @@ public static class ReplayPgLoad
             Print("replay_pg_read_only_trades_per_s", Median(readOnly.Select(x => x.PerSecond)));
             Print("replay_pg_channel_trades_per_s", Median(channel));
             Print("replay_pg_2d_trades_per_s", Median(twoDays.Select(x => x.PerSecond)));
-            Print("replay_pg_peak_managed_mb_1d", oneDay.Max(x => x.PeakMb));
-            Print("replay_pg_peak_managed_mb_2d", twoDays.Max(x => x.PeakMb));
-            Print("replay_pg_read_only_peak_managed_mb_1d", readOnly.Max(x => x.PeakMb));
-            Print("replay_pg_read_only_peak_managed_mb_2d", readOnly2d.Max(x => x.PeakMb));
             return 0;
         }
         finally
@@ -129,11 +129,22 @@ public static class ReplayPgLoad
         return written;
     }
 
-    /// <summary>Reads [from, to) and (optionally) applies every trade to its symbol's state; returns trades/s, trades and the peak managed heap.</summary>
-    private static async Task<(double PerSecond, long Trades, double PeakMb)> ReplayAsync(NpgsqlDataSource dataSource, DatasetInfo dataset, long from, long to, bool apply)
+    /// <summary>
+    /// Reads [from, to) and (optionally) applies every trade to its symbol's state; returns trades/s, trades and, when
+    /// <paramref name="gcEvery"/> &gt; 0, the peak live managed heap: a full collection every that many trades (and at the
+    /// end, with the reader and the states still alive) measures what is really held, not garbage awaiting collection.
+    /// Memory runs are separate from timed runs.
+    /// </summary>
+    private static async Task<(double PerSecond, long Trades, double PeakMb)> ReplayAsync(NpgsqlDataSource dataSource, DatasetInfo dataset, long from, long to, bool apply, long gcEvery = 0)
     {
         var states = EnginePerf.Symbols.ToDictionary(s => s, s => new SymbolState(s, new EngineSettings { Symbols = [s] }), StringComparer.Ordinal);
-        using var peak = new PeakHeap();
+        long peak = 0;
+        var nextGc = gcEvery;
+        if (gcEvery > 0)
+        {
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        }
+
         var sw = Stopwatch.StartNew();
         await using var reader = await StoredMarketReader.OpenAsync(dataSource, dataset, EnginePerf.Symbols, from, to, null, CancellationToken.None);
         var buffer = new MarketEvent[4096];
@@ -162,13 +173,22 @@ public static class ReplayPgLoad
                     last.Apply(e.Trade);
                 }
             }
+
+            if (gcEvery > 0 && trades >= nextGc)
+            {
+                peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: true));
+                nextGc += gcEvery;
+            }
         }
 
         var seconds = sw.Elapsed.TotalSeconds;
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true);
-        var peakMb = peak.Stop();
+        if (gcEvery > 0)
+        {
+            peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: true));
+        }
+
         GC.KeepAlive(states);
-        return (trades / seconds, trades, peakMb);
+        return (trades / seconds, trades, peak / 1_048_576.0);
     }
 
     /// <summary>The same day through <see cref="StoredMarketSource"/> and a bounded channel, as an engine loop would consume it.</summary>
@@ -195,56 +215,6 @@ public static class ReplayPgLoad
 
         await run;
         return trades / sw.Elapsed.TotalSeconds;
-    }
-
-    /// <summary>
-    /// Peak of the managed heap as left by each collection during the run (the sizes after collection of every
-    /// generation; sampled every 5 ms, plus a full collection at the end), so short-lived garbage does not count.
-    /// </summary>
-    private sealed class PeakHeap : IDisposable
-    {
-        private readonly Timer _timer;
-        private readonly long _startIndex;
-        private long _peak;
-
-        public PeakHeap()
-        {
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-            GC.WaitForPendingFinalizers();
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-            _startIndex = GC.GetGCMemoryInfo().Index;
-            _timer = new Timer(_ => Sample(), null, 0, 5);
-        }
-
-        private void Sample()
-        {
-            var info = GC.GetGCMemoryInfo();
-            if (info.Index <= _startIndex)
-            {
-                return; // only collections during the run
-            }
-
-            long now = 0;
-            foreach (var generation in info.GenerationInfo)
-            {
-                // What the collection kept: neither the garbage it found nor the free gaps it left (the large-object heap is not compacted).
-                now += generation.SizeAfterBytes - generation.FragmentationAfterBytes;
-            }
-
-            long seen;
-            while (now > (seen = Interlocked.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, now, seen) != seen)
-            {
-            }
-        }
-
-        public double Stop()
-        {
-            _timer.Dispose();
-            Sample();
-            return Interlocked.Read(ref _peak) / 1_048_576.0;
-        }
-
-        public void Dispose() => _timer.Dispose();
     }
 
     private static double Median(IEnumerable<double> values)
