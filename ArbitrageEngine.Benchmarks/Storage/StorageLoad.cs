@@ -36,7 +36,7 @@ public static class StorageLoad
             }
 
             await using var dataSource = NpgsqlDataSource.Create(cs);
-            var store = new AggTradeStore(dataSource);
+            var store = new AggTradeStore(dataSource, datasetId: 1);
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000 * 1000;
             var start = now - EnginePerf.DayMs;
 

@@ -16,6 +16,9 @@ public sealed class CliDatabase : IAsyncDisposable
 
     public required string ConnectionString { get; init; }
 
+    /// <summary>The configuration the verb runs with (appsettings.json and environment), e.g. to know the configured market source.</summary>
+    public IConfiguration Configuration { get; init; } = new ConfigurationBuilder().Build();
+
     public static async Task<CliDatabase> OpenAsync(CancellationToken cancellationToken)
     {
         var configuration = new ConfigurationBuilder()
@@ -41,7 +44,7 @@ public sealed class CliDatabase : IAsyncDisposable
             await db.Database.MigrateAsync(cancellationToken);
         }
 
-        return new CliDatabase { ConnectionString = connectionString, _local = local };
+        return new CliDatabase { ConnectionString = connectionString, Configuration = configuration, _local = local };
     }
 
     public async ValueTask DisposeAsync()

@@ -11,6 +11,7 @@ public static class CliHost
         new ConformanceVerb(),
         new PerfVerb(),
         new ImportVerb(),
+        new DatasetsVerb(),
     }.ToDictionary(v => v.Name, StringComparer.Ordinal);
 
     /// <summary>Runs a CLI verb when <paramref name="args"/> starts with one; returns null when the web app should start.</summary>

@@ -6,6 +6,9 @@ public static class DatasetKinds
     public const string Simulated = "simulated";
     public const string Binance = "binance";
     public const string Import = "import";
+
+    /// <summary>Dataset 1 right after the datasets migration: existing rows, not yet claimed by a configured source.</summary>
+    public const string Pending = "pending";
 }
 
 /// <summary>
@@ -17,6 +20,9 @@ public sealed record DatasetInfo(int Id, string Name, string Kind, long? Seed, D
 {
     /// <summary>The dataset name the simulated market with <paramref name="seed"/> writes to.</summary>
     public static string SimulatedName(long seed) => FormattableString.Invariant($"simulated-{seed}");
+
+    /// <summary>The dataset name for the configured (unsigned) simulator seed.</summary>
+    public static string SimulatedName(ulong seed) => FormattableString.Invariant($"simulated-{seed}");
 }
 
 /// <summary>Stored trades of one symbol of a dataset.</summary>
@@ -34,4 +40,13 @@ public interface IDatasetCatalog
 
     /// <summary>Per symbol: first/last trade time and count.</summary>
     Task<IReadOnlyList<DatasetSymbolRange>> RangesAsync(int datasetId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A dataset name that does not exist where one must: the message lists the existing ones.</summary>
+public sealed class DatasetNotFoundException(string name, IReadOnlyList<DatasetInfo> existing)
+    : Exception($"dataset '{name}' does not exist; existing datasets: {(existing.Count == 0 ? "none" : string.Join(", ", existing.Select(d => $"{d.Name} ({d.Kind})")))}")
+{
+    public string Name { get; } = name;
+
+    public IReadOnlyList<DatasetInfo> Existing { get; } = existing;
 }

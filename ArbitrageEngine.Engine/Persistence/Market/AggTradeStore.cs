@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ArbitrageEngine.Engine.Market;
+using ArbitrageEngine.Engine.Market.History;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -12,14 +13,17 @@ public readonly record struct WriteOutcome(int Inserted, int Duplicates);
 /// Bulk access to the partitioned <c>agg_trades</c> table. Writes are idempotent: a batch whose agg_id range is
 /// still free goes straight in by binary COPY; anything that may overlap (WS/REST overlaps, re-imports) is
 /// COPYed into a session staging table and merged with ON CONFLICT DO NOTHING. Monthly partitions are created
-/// ahead; reads stream rows in agg_id order for warm-up and replay.
+/// ahead; reads stream rows in agg_id order for warm-up and replay. Bound to one dataset (backtest.md §5): every
+/// write and read concerns <see cref="DatasetId"/> only.
 /// </summary>
-public sealed class AggTradeStore(NpgsqlDataSource dataSource)
+public sealed class AggTradeStore(NpgsqlDataSource dataSource, int datasetId) : ITradeHistory
 {
     private const long MonthMsApprox = 31L * 86_400_000;
     private readonly ConcurrentDictionary<long, bool> _knownPartitions = new();
 
     public NpgsqlDataSource DataSource { get; } = dataSource;
+
+    public int DatasetId { get; } = datasetId;
 
     /// <summary>UTC month start (ms) of <paramref name="timeMs"/>.</summary>
     public static long MonthStart(long timeMs)
@@ -66,7 +70,7 @@ public sealed class AggTradeStore(NpgsqlDataSource dataSource)
         {
             try
             {
-                if (await TryCopyDirectAsync(conn, batch, cancellationToken).ConfigureAwait(false))
+                if (await TryCopyDirectAsync(conn, DatasetId, batch, cancellationToken).ConfigureAwait(false))
                 {
                     return new WriteOutcome(batch.Count, 0);
                 }
@@ -77,22 +81,23 @@ public sealed class AggTradeStore(NpgsqlDataSource dataSource)
             }
         }
 
-        return await MergeAsync(conn, batch, cancellationToken).ConfigureAwait(false);
+        return await MergeAsync(conn, DatasetId, batch, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Fast path: when no stored row of the batch's symbols lies in its agg_id range (a primary-key probe),
     /// COPY straight into the partitioned table.
     /// </summary>
-    private static async Task<bool> TryCopyDirectAsync(NpgsqlConnection conn, IReadOnlyList<SymbolTrade> batch, CancellationToken cancellationToken)
+    private static async Task<bool> TryCopyDirectAsync(NpgsqlConnection conn, int datasetId, IReadOnlyList<SymbolTrade> batch, CancellationToken cancellationToken)
     {
         await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         foreach (var group in batch.GroupBy(t => t.Symbol))
         {
-            await using var probe = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM agg_trades WHERE symbol = $1 AND agg_id BETWEEN $2 AND $3)", conn, tx);
+            await using var probe = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM agg_trades WHERE dataset_id = $4 AND symbol = $1 AND agg_id BETWEEN $2 AND $3)", conn, tx);
             probe.Parameters.Add(new NpgsqlParameter<string> { TypedValue = group.Key });
             probe.Parameters.Add(new NpgsqlParameter<long> { TypedValue = group.Min(t => t.Trade.AggId) });
             probe.Parameters.Add(new NpgsqlParameter<long> { TypedValue = group.Max(t => t.Trade.AggId) });
+            probe.Parameters.Add(new NpgsqlParameter<int> { TypedValue = datasetId });
             if (await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
             {
                 return false;
@@ -100,29 +105,30 @@ public sealed class AggTradeStore(NpgsqlDataSource dataSource)
         }
 
         await ExecuteAsync(conn, tx, SyncCommitOff, cancellationToken).ConfigureAwait(false);
-        await CopyRowsAsync(conn, "agg_trades", batch, cancellationToken).ConfigureAwait(false);
-        await UpdateMetaAsync(conn, tx, batch, cancellationToken).ConfigureAwait(false);
+        await CopyRowsAsync(conn, "agg_trades", datasetId, batch, cancellationToken).ConfigureAwait(false);
+        await UpdateMetaAsync(conn, tx, datasetId, batch, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
 
     /// <summary>General path: COPY into a session staging table, then merge with ON CONFLICT DO NOTHING.</summary>
-    private static async Task<WriteOutcome> MergeAsync(NpgsqlConnection conn, IReadOnlyList<SymbolTrade> batch, CancellationToken cancellationToken)
+    private static async Task<WriteOutcome> MergeAsync(NpgsqlConnection conn, int datasetId, IReadOnlyList<SymbolTrade> batch, CancellationToken cancellationToken)
     {
         await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(conn, tx, SyncCommitOff, cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(conn, tx,
             "CREATE TEMP TABLE IF NOT EXISTS agg_trades_stage (symbol text, agg_id bigint, time_ms bigint, price double precision, qty double precision, is_buyer_maker boolean) ON COMMIT DELETE ROWS",
             cancellationToken).ConfigureAwait(false);
-        await CopyRowsAsync(conn, "agg_trades_stage", batch, cancellationToken).ConfigureAwait(false);
+        await CopyRowsAsync(conn, "agg_trades_stage", null, batch, cancellationToken).ConfigureAwait(false);
 
         int inserted;
         await using (var merge = new NpgsqlCommand(MergeSql, conn, tx))
         {
+            merge.Parameters.Add(new NpgsqlParameter<int> { TypedValue = datasetId });
             inserted = Convert.ToInt32(await merge.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        await UpdateMetaAsync(conn, tx, batch, cancellationToken).ConfigureAwait(false);
+        await UpdateMetaAsync(conn, tx, datasetId, batch, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new WriteOutcome(inserted, batch.Count - inserted);
     }
@@ -132,16 +138,16 @@ public sealed class AggTradeStore(NpgsqlDataSource dataSource)
 
     private const string MergeSql = """
         WITH ins AS (
-            INSERT INTO agg_trades (symbol, agg_id, time_ms, price, qty, is_buyer_maker)
-            SELECT DISTINCT ON (symbol, agg_id, time_ms) symbol, agg_id, time_ms, price, qty, is_buyer_maker FROM agg_trades_stage
+            INSERT INTO agg_trades (dataset_id, symbol, agg_id, time_ms, price, qty, is_buyer_maker)
+            SELECT DISTINCT ON (symbol, agg_id, time_ms) $1, symbol, agg_id, time_ms, price, qty, is_buyer_maker FROM agg_trades_stage
             ON CONFLICT DO NOTHING
             RETURNING 1)
         SELECT count(*) FROM ins
         """;
 
     private const string MetaSql = """
-        INSERT INTO agg_trades_meta (symbol, last_agg_id, last_time_ms, updated_at) VALUES ($1, $2, $3, now())
-        ON CONFLICT (symbol) DO UPDATE SET
+        INSERT INTO agg_trades_meta (dataset_id, symbol, last_agg_id, last_time_ms, updated_at) VALUES ($4, $1, $2, $3, now())
+        ON CONFLICT (dataset_id, symbol) DO UPDATE SET
             last_agg_id = GREATEST(agg_trades_meta.last_agg_id, excluded.last_agg_id),
             last_time_ms = GREATEST(agg_trades_meta.last_time_ms, excluded.last_time_ms),
             updated_at = now()
@@ -169,15 +175,21 @@ public sealed class AggTradeStore(NpgsqlDataSource dataSource)
         return true;
     }
 
-    private static async Task CopyRowsAsync(NpgsqlConnection conn, string table, IReadOnlyList<SymbolTrade> batch, CancellationToken cancellationToken)
+    /// <summary>COPYs the batch into <paramref name="table"/>; with the dataset column when <paramref name="datasetId"/> is given.</summary>
+    private static async Task CopyRowsAsync(NpgsqlConnection conn, string table, int? datasetId, IReadOnlyList<SymbolTrade> batch, CancellationToken cancellationToken)
     {
         await using var importer = await conn.BeginBinaryImportAsync(
-            $"COPY {table} (symbol, agg_id, time_ms, price, qty, is_buyer_maker) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+            $"COPY {table} ({(datasetId is null ? "" : "dataset_id, ")}symbol, agg_id, time_ms, price, qty, is_buyer_maker) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
 
         // Synchronous writes into the importer's buffer: per-value async calls cost more than the I/O they avoid.
         foreach (var (symbol, t) in batch)
         {
             importer.StartRow();
+            if (datasetId is { } id)
+            {
+                importer.Write(id, NpgsqlDbType.Integer);
+            }
+
             importer.Write(symbol, NpgsqlDbType.Text);
             importer.Write(t.AggId, NpgsqlDbType.Bigint);
             importer.Write(t.TimeMs, NpgsqlDbType.Bigint);
@@ -189,7 +201,7 @@ public sealed class AggTradeStore(NpgsqlDataSource dataSource)
         await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task UpdateMetaAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<SymbolTrade> batch, CancellationToken cancellationToken)
+    private static async Task UpdateMetaAsync(NpgsqlConnection conn, NpgsqlTransaction tx, int datasetId, IReadOnlyList<SymbolTrade> batch, CancellationToken cancellationToken)
     {
         foreach (var group in batch.GroupBy(t => t.Symbol))
         {
@@ -197,27 +209,39 @@ public sealed class AggTradeStore(NpgsqlDataSource dataSource)
             meta.Parameters.Add(new NpgsqlParameter<string> { TypedValue = group.Key });
             meta.Parameters.Add(new NpgsqlParameter<long> { TypedValue = group.Max(t => t.Trade.AggId) });
             meta.Parameters.Add(new NpgsqlParameter<long> { TypedValue = group.Max(t => t.Trade.TimeMs) });
+            meta.Parameters.Add(new NpgsqlParameter<int> { TypedValue = datasetId });
             await meta.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>Streams the stored trades of <paramref name="symbol"/> with time in [fromMs, toMs) in agg_id order.</summary>
-    public async Task<long> ReadAsync(string symbol, long fromMs, long toMs, Action<AggTrade> visit, CancellationToken cancellationToken = default)
+    public Task<long> ReadAsync(string symbol, long fromMs, long toMs, Action<AggTrade> visit, CancellationToken cancellationToken = default) =>
+        ReadAsync(symbol, fromMs, toMs, long.MaxValue, visit, cancellationToken);
+
+    /// <summary>
+    /// Streams the stored trades of <paramref name="symbol"/> with time in [fromMs, toMs) and agg_id ≤
+    /// <paramref name="maxAggId"/> in agg_id order (one binary COPY over the key range, see <see cref="AggTradeCopy"/>).
+    /// </summary>
+    public async Task<long> ReadAsync(string symbol, long fromMs, long toMs, long maxAggId, Action<AggTrade> visit, CancellationToken cancellationToken = default)
     {
-        await using var cmd = DataSource.CreateCommand(
-            "SELECT agg_id, time_ms, price, qty, is_buyer_maker FROM agg_trades WHERE symbol = $1 AND time_ms >= $2 AND time_ms < $3 ORDER BY agg_id");
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = symbol });
-        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = fromMs });
-        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = toMs });
-        await using var reader = await cmd.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
-        long count = 0;
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        AggTradeCopy.CheckSymbol(symbol);
+        await using var conn = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var range = await AggTradeCopy.RangeAsync(conn, DatasetId, symbol, fromMs, toMs, cancellationToken).ConfigureAwait(false);
+        if (range.IsEmpty)
         {
-            visit(new AggTrade(reader.GetInt64(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetBoolean(4)));
-            count++;
+            return 0;
         }
 
-        return count;
+        var chunk = new AggTrade[8192];
+        return await AggTradeCopy.ReadAsync(conn, AggTradeCopy.CopySql(DatasetId, symbol, range, fromMs, toMs, maxAggId), () => chunk, (items, count) =>
+        {
+            foreach (ref readonly var t in items.AsSpan(0, count))
+            {
+                visit(t);
+            }
+
+            return ValueTask.CompletedTask;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads the stored trades of <paramref name="symbol"/> with time in [fromMs, toMs) into memory, in agg_id order.</summary>
@@ -231,7 +255,9 @@ public sealed class AggTradeStore(NpgsqlDataSource dataSource)
     /// <summary>Time of the oldest stored trade of <paramref name="symbol"/>, or null without any.</summary>
     public async Task<long?> EarliestTimeAsync(string symbol, CancellationToken cancellationToken = default)
     {
-        await using var cmd = DataSource.CreateCommand("SELECT min(time_ms) FROM agg_trades WHERE symbol = $1");
+        // The oldest trade has the smallest agg_id: one probe per partition instead of a scan for min(time_ms).
+        await using var cmd = DataSource.CreateCommand("SELECT time_ms FROM agg_trades WHERE dataset_id = $1 AND symbol = $2 ORDER BY agg_id LIMIT 1");
+        cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = DatasetId });
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = symbol });
         return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long t ? t : null;
     }
@@ -240,7 +266,8 @@ public sealed class AggTradeStore(NpgsqlDataSource dataSource)
     public async Task<AggTrade?> LastTradeAsync(string symbol, CancellationToken cancellationToken = default)
     {
         await using var cmd = DataSource.CreateCommand(
-            "SELECT agg_id, time_ms, price, qty, is_buyer_maker FROM agg_trades WHERE symbol = $1 ORDER BY agg_id DESC LIMIT 1");
+            "SELECT agg_id, time_ms, price, qty, is_buyer_maker FROM agg_trades WHERE dataset_id = $1 AND symbol = $2 ORDER BY agg_id DESC LIMIT 1");
+        cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = DatasetId });
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = symbol });
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
@@ -251,7 +278,8 @@ public sealed class AggTradeStore(NpgsqlDataSource dataSource)
     /// <summary>Number of stored trades of <paramref name="symbol"/> with agg_id in [fromId, toId].</summary>
     public async Task<long> CountAsync(string symbol, long fromId, long toId, CancellationToken cancellationToken = default)
     {
-        await using var cmd = DataSource.CreateCommand("SELECT count(*) FROM agg_trades WHERE symbol = $1 AND agg_id BETWEEN $2 AND $3");
+        await using var cmd = DataSource.CreateCommand("SELECT count(*) FROM agg_trades WHERE dataset_id = $1 AND symbol = $2 AND agg_id BETWEEN $3 AND $4");
+        cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = DatasetId });
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = symbol });
         cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = fromId });
         cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = toId });

@@ -7,10 +7,13 @@ namespace ArbitrageEngine.Engine.Persistence.Market;
 
 /// <summary>
 /// Stores the non-trade market data: feature readings (<c>market_indicators</c>), liquidations and funding
-/// snapshots, each batch by binary COPY.
+/// snapshots, each batch by binary COPY, into one dataset (backtest.md §5). Feature values are stored as JSON
+/// numbers written with the round-trip format, so <see cref="FeatureHistoryStore"/> gives back the exact double.
 /// </summary>
-public sealed class MarketDataStore(NpgsqlDataSource dataSource)
+public sealed class MarketDataStore(NpgsqlDataSource dataSource, int datasetId)
 {
+    public int DatasetId { get; } = datasetId;
+
     public async Task WriteAsync(IReadOnlyList<MarketEvent> events, CancellationToken cancellationToken = default)
     {
         if (events.Count == 0)
@@ -23,7 +26,7 @@ public sealed class MarketDataStore(NpgsqlDataSource dataSource)
         if (events.Any(e => e.Kind == MarketEventKind.Feature))
         {
             await using var importer = await conn.BeginBinaryImportAsync(
-                "COPY market_indicators (symbol, indicator_type, timestamp_ms, value) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+                "COPY market_indicators (dataset_id, symbol, indicator_type, timestamp_ms, value) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
             foreach (var e in events)
             {
                 if (e.Kind != MarketEventKind.Feature)
@@ -32,6 +35,7 @@ public sealed class MarketDataStore(NpgsqlDataSource dataSource)
                 }
 
                 importer.StartRow();
+                importer.Write(DatasetId, NpgsqlDbType.Integer);
                 importer.Write(e.Symbol, NpgsqlDbType.Text);
                 importer.Write(e.Feature.Name(), NpgsqlDbType.Text);
                 importer.Write(e.TimeMs, NpgsqlDbType.Bigint);
@@ -44,7 +48,7 @@ public sealed class MarketDataStore(NpgsqlDataSource dataSource)
         if (events.Any(e => e.Kind == MarketEventKind.Liquidation))
         {
             await using var importer = await conn.BeginBinaryImportAsync(
-                "COPY liquidations (symbol, time_ms, side, price, qty, usd) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+                "COPY liquidations (dataset_id, symbol, time_ms, side, price, qty, usd) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
             foreach (var e in events)
             {
                 if (e.Kind != MarketEventKind.Liquidation)
@@ -54,6 +58,7 @@ public sealed class MarketDataStore(NpgsqlDataSource dataSource)
 
                 var l = e.Liquidation;
                 importer.StartRow();
+                importer.Write(DatasetId, NpgsqlDbType.Integer);
                 importer.Write(l.Symbol, NpgsqlDbType.Text);
                 importer.Write(l.TimeMs, NpgsqlDbType.Bigint);
                 importer.Write(l.IsSell ? "SELL" : "BUY", NpgsqlDbType.Text);
@@ -68,7 +73,7 @@ public sealed class MarketDataStore(NpgsqlDataSource dataSource)
         if (events.Any(e => e.Kind == MarketEventKind.Funding))
         {
             await using var importer = await conn.BeginBinaryImportAsync(
-                "COPY funding_snapshots (symbol, ts, mark_price, index_price, funding_rate, next_funding_time) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+                "COPY funding_snapshots (dataset_id, symbol, ts, mark_price, index_price, funding_rate, next_funding_time) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
             foreach (var e in events)
             {
                 if (e.Kind != MarketEventKind.Funding)
@@ -78,6 +83,7 @@ public sealed class MarketDataStore(NpgsqlDataSource dataSource)
 
                 var f = e.Funding;
                 importer.StartRow();
+                importer.Write(DatasetId, NpgsqlDbType.Integer);
                 importer.Write(f.Symbol, NpgsqlDbType.Text);
                 importer.Write(f.TimeMs, NpgsqlDbType.Bigint);
                 importer.Write(f.MarkPrice, NpgsqlDbType.Double);

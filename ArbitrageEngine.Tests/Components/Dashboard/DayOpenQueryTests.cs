@@ -17,7 +17,7 @@ public sealed class DayOpenQueryTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _dataSource = NpgsqlDataSource.Create(await postgres.CreateMigratedDatabaseAsync("dayopen"));
-        _store = new AggTradeStore(_dataSource);
+        _store = new AggTradeStore(_dataSource, datasetId: 1);
     }
 
     public async Task DisposeAsync() => await _dataSource.DisposeAsync();

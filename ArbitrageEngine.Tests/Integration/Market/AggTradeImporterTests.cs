@@ -16,7 +16,7 @@ public sealed class AggTradeImporterTests(PostgresFixture postgres) : IAsyncLife
     {
         Directory.CreateDirectory(_dir);
         _dataSource = NpgsqlDataSource.Create(await postgres.CreateMigratedDatabaseAsync("import"));
-        _importer = new AggTradeImporter(new AggTradeStore(_dataSource), batchSize: 3);
+        _importer = new AggTradeImporter(new AggTradeStore(_dataSource, datasetId: 1), batchSize: 3);
     }
 
     public async Task DisposeAsync()

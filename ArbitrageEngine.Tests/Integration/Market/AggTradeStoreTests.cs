@@ -14,7 +14,7 @@ public sealed class AggTradeStoreTests(PostgresFixture postgres) : IAsyncLifetim
     public async Task InitializeAsync()
     {
         _dataSource = NpgsqlDataSource.Create(await postgres.CreateMigratedDatabaseAsync("trades"));
-        _store = new AggTradeStore(_dataSource);
+        _store = new AggTradeStore(_dataSource, datasetId: 1);
     }
 
     public async Task DisposeAsync() => await _dataSource.DisposeAsync();

@@ -1,5 +1,6 @@
 using ArbitrageEngine.Engine.Market;
 using ArbitrageEngine.Engine.Market.Binance;
+using ArbitrageEngine.Engine.Market.History;
 using ArbitrageEngine.Engine.Market.Simulated;
 using Microsoft.Extensions.Options;
 
@@ -8,10 +9,27 @@ namespace ArbitrageEngine.Web.Hosting.Market;
 /// <summary>
 /// Builds the configured market source (Market:Source) and tells it where the stored history ends, so it
 /// continues from there: the simulated market resumes each symbol's price and ids, the Binance connector
-/// gap-fills from the next agg_id. Nothing else knows which source runs.
+/// gap-fills from the next agg_id. Nothing else knows which source runs. <c>lastStored</c> must come from the
+/// source's own dataset (<see cref="MarketDatabase.TradesAsync(CancellationToken)"/>): a simulation continuing from
+/// imported real trades would take over their ids (backtest.md §5).
 /// </summary>
 public sealed class MarketSourceFactory(IOptions<MarketOptions> options, IConfiguration configuration, MarketClock clock, ILoggerFactory loggers)
 {
+    /// <summary>The configured source, resumed from the last stored trade of each symbol of <paramref name="ownDataset"/>.</summary>
+    public async Task<IMarketSource?> CreateAsync(ITradeHistory ownDataset, CancellationToken cancellationToken)
+    {
+        var last = new Dictionary<string, AggTrade>(StringComparer.Ordinal);
+        foreach (var symbol in options.Value.Symbols)
+        {
+            if (await ownDataset.LastTradeAsync(symbol, cancellationToken) is { } trade)
+            {
+                last[symbol] = trade;
+            }
+        }
+
+        return Create(last);
+    }
+
     public IMarketSource? Create(IReadOnlyDictionary<string, AggTrade> lastStored)
     {
         var o = options.Value;
