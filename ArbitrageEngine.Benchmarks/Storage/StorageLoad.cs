@@ -90,8 +90,7 @@ public static class StorageLoad
             // 3) Warm-up: last 24 h of every symbol into a fresh engine.
             var loop = new EngineLoop(new EngineSettings { Symbols = EnginePerf.Symbols }, new PaperSettings());
             sw.Restart();
-            var history = new StoredHistory(store);
-            var results = await EngineBootstrap.WarmUpAsync(loop, history, null, now, null, CancellationToken.None);
+            var results = await EngineBootstrap.WarmUpAsync(loop, store, null, now, null, CancellationToken.None);
             Print("warmup_seconds", sw.Elapsed.TotalSeconds);
             Print("warmup_trades", results.Sum(r => r.Trades));
             Print("warmup_trades_per_s", results.Sum(r => r.Trades) / sw.Elapsed.TotalSeconds);

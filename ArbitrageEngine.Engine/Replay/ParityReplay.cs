@@ -82,54 +82,6 @@ public sealed class ParityReplay(
 
         return new ParityReplaySummary(sessions.Count, loop.TicksRun, eventsApplied, loop.CommandsApplied);
     }
-
-    /// <summary>
-    /// A simple reader over the history interfaces: per symbol in agg_id order, merged by time (features before trades at
-    /// equal times). It holds the range in memory; large ranges use the streaming PostgreSQL source.
-    /// </summary>
-    public static MarketEventReader InMemory(ITradeHistory trades, IFeatureHistory features) => (symbols, from, to, ct) => Read(trades, features, symbols, from, to, ct);
-
-    private static async IAsyncEnumerable<MarketEvent> Read(
-        ITradeHistory trades,
-        IFeatureHistory features,
-        IReadOnlyList<string> symbols,
-        long from,
-        long to,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-    {
-        var all = new List<(long Time, int Order, int Symbol, long Seq, MarketEvent Event)>();
-        long seq = 0;
-        await features.ReadAsync(symbols, from, to, f => all.Add((f.TimeMs, 0, IndexOf(symbols, f.Symbol), seq++, MarketEvent.ForFeature(f.Symbol, f.Key, f.Value, f.TimeMs))), ct)
-            .ConfigureAwait(false);
-        for (var i = 0; i < symbols.Count; i++)
-        {
-            var symbol = symbols[i];
-            var index = i;
-            await trades.ReadAsync(symbol, from, to, long.MaxValue, t => all.Add((t.TimeMs, 1, index, seq++, MarketEvent.ForTrade(symbol, t))), ct).ConfigureAwait(false);
-        }
-
-        all.Sort((a, b) => a.Time != b.Time ? a.Time.CompareTo(b.Time)
-            : a.Order != b.Order ? a.Order.CompareTo(b.Order)
-            : a.Symbol != b.Symbol ? a.Symbol.CompareTo(b.Symbol)
-            : a.Seq.CompareTo(b.Seq));
-        foreach (var item in all)
-        {
-            yield return item.Event;
-        }
-    }
-
-    private static int IndexOf(IReadOnlyList<string> symbols, string symbol)
-    {
-        for (var i = 0; i < symbols.Count; i++)
-        {
-            if (symbols[i] == symbol)
-            {
-                return i;
-            }
-        }
-
-        return symbols.Count;
-    }
 }
 
 /// <summary>What a parity replay did.</summary>

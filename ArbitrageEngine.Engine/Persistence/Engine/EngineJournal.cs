@@ -24,11 +24,11 @@ public sealed record TickBatch(
     IReadOnlyList<FeatureReading> Features);
 
 /// <summary>
-/// The live loop's journal in PostgreSQL: sessions (each start with its warm-up and strategies), evaluated and skipped
+/// The live loop's journal in PostgreSQL (features it records go to the live dataset <paramref name="datasetId"/>): sessions (each start with its warm-up and strategies), evaluated and skipped
 /// ticks, and the engine command log. With the evaluations and positions it is what a parity replay needs
 /// (backtest.md §2, §9).
 /// </summary>
-public sealed class EngineJournal(NpgsqlDataSource dataSource) : IEngineJournalReader
+public sealed class EngineJournal(NpgsqlDataSource dataSource, int datasetId = 1) : IEngineJournalReader
 {
     private static JsonSerializerOptions Json => EngineCommandJson.Options;
 
@@ -117,10 +117,11 @@ public sealed class EngineJournal(NpgsqlDataSource dataSource) : IEngineJournalR
         if (batch.Features.Count > 0)
         {
             await using var importer = await conn.BeginBinaryImportAsync(
-                "COPY market_indicators (symbol, indicator_type, timestamp_ms, value) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+                "COPY market_indicators (dataset_id, symbol, indicator_type, timestamp_ms, value) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
             foreach (var f in batch.Features)
             {
                 importer.StartRow();
+                importer.Write(datasetId, NpgsqlDbType.Integer);
                 importer.Write(f.Symbol, NpgsqlDbType.Text);
                 importer.Write(f.Key.Name(), NpgsqlDbType.Text);
                 importer.Write(f.TimeMs, NpgsqlDbType.Bigint);

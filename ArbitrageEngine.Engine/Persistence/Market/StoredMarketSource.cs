@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.Channels;
 using ArbitrageEngine.Engine.Market;
 using ArbitrageEngine.Engine.Market.History;
+using ArbitrageEngine.Engine.Replay;
 using Npgsql;
 
 namespace ArbitrageEngine.Engine.Persistence.Market;
@@ -481,6 +482,34 @@ public sealed class StoredMarketReader : IAsyncDisposable
                     FeaturesDone = true;
                     return;
                 }
+            }
+        }
+    }
+}
+
+/// <summary>The stored events of a dataset as a <see cref="MarketEventReader"/> (parity replay, backtests).</summary>
+public static class StoredMarketEvents
+{
+    public static MarketEventReader For(NpgsqlDataSource dataSource, DatasetInfo dataset, StoredMarketSourceOptions? options = null) =>
+        (symbols, from, to, ct) => ReadAsync(dataSource, dataset, symbols, from, to, options, ct);
+
+    private static async IAsyncEnumerable<MarketEvent> ReadAsync(
+        NpgsqlDataSource dataSource,
+        DatasetInfo dataset,
+        IReadOnlyList<string> symbols,
+        long from,
+        long to,
+        StoredMarketSourceOptions? options,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var reader = await StoredMarketReader.OpenAsync(dataSource, dataset, symbols, from, to, options, ct).ConfigureAwait(false);
+        var buffer = new MarketEvent[4096];
+        int n;
+        while ((n = await reader.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                yield return buffer[i];
             }
         }
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ArbitrageEngine.Engine.Configuration;
 using ArbitrageEngine.Engine.Loop;
+using ArbitrageEngine.Engine.Market.History;
 using ArbitrageEngine.Engine.Paper;
 using ArbitrageEngine.Engine.Persistence.Engine;
 using ArbitrageEngine.Engine.Persistence.Market;
@@ -52,8 +53,9 @@ public static class ParityCheck
             }
         });
 
-        var history = new StoredHistory(new AggTradeStore(db));
-        var replay = new ParityReplay(settings, paper, new EngineJournal(db), history, history, ParityReplay.InMemory(history, history));
+        var dataset = (await new DatasetCatalog(db).ListAsync()).Single(d => d.Kind == DatasetKinds.Simulated);
+        var replay = new ParityReplay(settings, paper, new EngineJournal(db, dataset.Id), new AggTradeStore(db, dataset.Id), new FeatureHistoryStore(db, dataset.Id),
+            StoredMarketEvents.For(db, dataset));
         var summary = await replay.RunAsync(from, to, sink);
 
         var replayTrades = opened.Values

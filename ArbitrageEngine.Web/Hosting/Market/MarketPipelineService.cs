@@ -105,8 +105,10 @@ public sealed partial class MarketPipelineService(
         var dataSource = await database.DataSourceAsync(stoppingToken);
         var trades = await database.TradesAsync(stoppingToken);
         var marketData = await database.MarketDataAsync(stoppingToken);
+        var features = await database.FeaturesAsync(stoppingToken);
         var paperStore = await database.PaperAsync(stoppingToken);
-        var journal = new EngineJournal(dataSource);
+        var dataset = await database.DatasetAsync(stoppingToken);
+        var journal = new EngineJournal(dataSource, dataset.Id);
         var writer = TradeWriter = new AggTradeWriter(trades, new AggTradeWriterOptions(), loggerFactory.CreateLogger<AggTradeWriter>());
         var dataWriter = DataWriter = new MarketDataWriter(marketData, loggerFactory.CreateLogger<MarketDataWriter>());
         long enqueued = 0;
@@ -149,8 +151,7 @@ public sealed partial class MarketPipelineService(
         live.Phase = PipelinePhase.WarmingUp;
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         loop.StartSession(sessionId, now);
-        var history = new StoredHistory(trades);
-        var warmup = await EngineBootstrap.WarmUpAsync(loop, history, history, now, null, stoppingToken);
+        var warmup = await EngineBootstrap.WarmUpAsync(loop, trades, features, now, null, stoppingToken);
         await journal.InsertSessionAsync(new SessionRecord(sessionId, now, warmup, strategies, appliedAtStart), stoppingToken);
         if (logger.IsEnabled(LogLevel.Information))
         {
