@@ -10,6 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddPersistence();
 builder.AddAccounts();
 builder.AddMarketPipeline();
+builder.AddFunding();
 builder.AddWebUi();
 
 var app = builder.Build();

@@ -11,6 +11,8 @@ public static class CliHost
         new ConformanceVerb(),
         new PerfVerb(),
         new ImportVerb(),
+        new ImportFundingVerb(),
+        new FundingStatsVerb(),
     }.ToDictionary(v => v.Name, StringComparer.Ordinal);
 
     /// <summary>Runs a CLI verb when <paramref name="args"/> starts with one; returns null when the web app should start.</summary>

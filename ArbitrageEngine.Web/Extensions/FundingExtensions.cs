@@ -1,0 +1,18 @@
+using ArbitrageEngine.Web.Funding;
+using ArbitrageEngine.Web.SystemStatus;
+
+namespace ArbitrageEngine.Web.Extensions;
+
+public static class FundingExtensions
+{
+    /// <summary>Funding statistics for the /funding page and the hourly funding job (settlements, back-fill, signal, retention).</summary>
+    public static IHostApplicationBuilder AddFunding(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<FundingOptions>().BindConfiguration(FundingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<FundingService>();
+        builder.Services.AddSingleton<FundingJobService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<FundingJobService>());
+        builder.Services.AddSingleton<JobRegistry>();
+        return builder;
+    }
+}
