@@ -37,7 +37,7 @@ public sealed class FundingPageTests(PostgresFixture postgres) : BrowserTest(pos
         await Assertions.Expect(year2024.GetByTestId("funding-years-annualised")).ToHaveTextAsync("14.19%");
         await Assertions.Expect(page.Locator("[data-testid=funding-years-row][data-year='all']")).ToContainTextAsync("15.00%");
         await Assertions.Expect(page.Locator("[data-testid=funding-explanation-years-row][data-year='2021']")).ToContainTextAsync("48.14%");
-        await Assertions.Expect(page.GetByTestId("funding-history-count")).ToContainTextAsync("settlements up to 2026-06-30");
+        await Assertions.Expect(page.GetByTestId("funding-history-count")).ToContainTextAsync("90 settlements up to 2026-07-01 00:00"); // 2026-06-30 16:00 UTC in Beijing time
         await page.GetByTestId("funding-range-all").ClickAsync();
         await Assertions.Expect(page.GetByTestId("funding-history-count")).ToContainTextAsync("7103 settlements");
         await Assertions.Expect(page.GetByTestId("funding-candles").Locator(".js-plotly-plot")).ToBeVisibleAsync();
