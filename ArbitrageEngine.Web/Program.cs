@@ -11,11 +11,13 @@ builder.AddPersistence();
 builder.AddAccounts();
 builder.AddMarketPipeline();
 builder.AddFunding();
+builder.AddSystemStatus();
 builder.AddWebUi();
 
 var app = builder.Build();
 app.UseWebUi();
 app.MapMarketHub();
+app.UseSystemStatus();
 await app.RunAsync();
 return 0;
 

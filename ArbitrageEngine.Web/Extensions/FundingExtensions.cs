@@ -1,5 +1,6 @@
 using ArbitrageEngine.Web.Funding;
 using ArbitrageEngine.Web.SystemStatus;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ArbitrageEngine.Web.Extensions;
 
@@ -12,7 +13,7 @@ public static class FundingExtensions
         builder.Services.AddSingleton<FundingService>();
         builder.Services.AddSingleton<FundingJobService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FundingJobService>());
-        builder.Services.AddSingleton<JobRegistry>();
+        builder.Services.TryAddSingleton<JobRegistry>();
         return builder;
     }
 }
