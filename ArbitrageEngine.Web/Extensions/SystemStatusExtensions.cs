@@ -13,6 +13,9 @@ public static class SystemStatusExtensions
         builder.Services.AddSingleton<DatabaseReadinessCheck>();
         builder.Services.AddSingleton<CollectorsHealthCheck>();
         builder.Services.AddSingleton<EngineTickHealthCheck>();
+        builder.Services.AddSingleton<MetricsHistory>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MetricsHistory>());
+        builder.Services.AddSingleton<SystemStatusService>();
         return builder;
     }
 
