@@ -12,6 +12,7 @@ builder.AddAccounts();
 builder.AddMarketPipeline();
 builder.AddFunding();
 builder.AddSystemStatus();
+builder.AddNotifications();
 builder.AddWebUi();
 
 var app = builder.Build();
