@@ -28,7 +28,8 @@ public sealed partial class NotificationDispatcher(
     private readonly SemaphoreSlim _workersGate = new(1, 1);
     private List<(NotificationKind Kind, long ChannelId, Guid[]? StrategyIds)> _routes = [];
     private Dictionary<Guid, string> _names = [];
-    private long _routesLoadedMs = long.MinValue;
+    private long _routesLoadedMs = Stale;
+    private const long Stale = -1;
 
     /// <summary>Messages waiting in all channel queues.</summary>
     public long Pending => _inbox.Reader.Count + _workers.Values.Sum(w => (long)w.Pending);
@@ -39,7 +40,7 @@ public sealed partial class NotificationDispatcher(
     /// <summary>Channels or subscriptions changed: drop cached routes and the changed channel's worker (rebuilt with its new settings).</summary>
     public async Task InvalidateAsync(long? channelId = null)
     {
-        Interlocked.Exchange(ref _routesLoadedMs, long.MinValue);
+        Interlocked.Exchange(ref _routesLoadedMs, Stale);
         if (channelId is not { } id)
         {
             return;
@@ -159,7 +160,8 @@ public sealed partial class NotificationDispatcher(
     private async Task RefreshRoutesAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        if (now - Interlocked.Read(ref _routesLoadedMs) < CacheFor.TotalMilliseconds)
+        var loaded = Interlocked.Read(ref _routesLoadedMs);
+        if (loaded != Stale && now - loaded < CacheFor.TotalMilliseconds)
         {
             return;
         }

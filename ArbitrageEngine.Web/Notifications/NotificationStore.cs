@@ -183,7 +183,7 @@ public sealed class NotificationStore(MarketDatabase database, ChannelSecrets se
     /// <summary>Strategy names by id, for message texts and the subscription page.</summary>
     public async Task<Dictionary<Guid, string>> StrategyNamesAsync(CancellationToken ct = default)
     {
-        await using var cmd = (await database.DataSourceAsync(ct)).CreateCommand("SELECT id, name FROM strategies");
+        await using var cmd = (await database.DataSourceAsync(ct)).CreateCommand("SELECT strategy_id, display_name FROM strategies");
         var result = new Dictionary<Guid, string>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
