@@ -32,22 +32,27 @@ public sealed class FundingStatsVerb : ICliVerb
         {
             await using var database = await CliDatabase.OpenAsync(CancellationToken.None);
             await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
-            var history = await new FundingRateStore(dataSource).ReadAsync(symbol);
-            if (history.Count == 0)
-            {
-                throw new CliException($"no funding history stored for {symbol}; import it first (import-funding --symbol {symbol} FILES...)");
-            }
-
-            foreach (var line in FundingStatistics.PerYear(history, fee))
-            {
-                await Console.Out.WriteLineAsync(line.ToCliLine());
-            }
-
+            await WriteAsync(dataSource, symbol, fee, Console.Out);
             return 0;
         }
         catch (NpgsqlException ex)
         {
             throw new CliException($"database error: {ex.Message}");
+        }
+    }
+
+    /// <summary>Writes the statistics lines of <paramref name="symbol"/> from the stored history (the verb minus the database start-up).</summary>
+    internal static async Task WriteAsync(NpgsqlDataSource dataSource, string symbol, double fee, TextWriter output)
+    {
+        var history = await new FundingRateStore(dataSource).ReadAsync(symbol);
+        if (history.Count == 0)
+        {
+            throw new CliException($"no funding history stored for {symbol}; import it first (import-funding --symbol {symbol} FILES...)");
+        }
+
+        foreach (var line in FundingStatistics.PerYear(history, fee))
+        {
+            await output.WriteLineAsync(line.ToCliLine());
         }
     }
 }
