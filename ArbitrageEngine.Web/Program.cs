@@ -10,11 +10,15 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddPersistence();
 builder.AddAccounts();
 builder.AddMarketPipeline();
+builder.AddFunding();
+builder.AddSystemStatus();
+builder.AddNotifications();
 builder.AddWebUi();
 
 var app = builder.Build();
 app.UseWebUi();
 app.MapMarketHub();
+app.UseSystemStatus();
 await app.RunAsync();
 return 0;
 

@@ -72,6 +72,9 @@ public sealed class FakeBinanceServer : IAsyncDisposable
 
     public ConcurrentQueue<FakeRequest> Requests { get; } = new();
 
+    /// <summary>Settled funding rates per symbol served by /fapi/v1/fundingRate (by startTime, ascending, limit ≤ 1000); empty = one fixed row.</summary>
+    public ConcurrentDictionary<string, List<(long TimeMs, double Rate)>> FundingHistory { get; } = new();
+
     public ConcurrentQueue<byte[]> Pongs { get; } = new();
 
     public long TradesSent => Interlocked.Read(ref _tradesSent);
@@ -322,6 +325,7 @@ public sealed class FakeBinanceServer : IAsyncDisposable
             {
                 "/fapi/v1/aggTrades" => AggTrades(symbol, query),
                 "/fapi/v1/premiumIndex" => (200, PremiumIndex(symbol)),
+                "/fapi/v1/fundingRate" when FundingHistory.TryGetValue(symbol, out var funding) => (200, FundingRates(symbol, funding, query)),
                 "/fapi/v1/fundingRate" => (200, $"[{{\"symbol\":\"{symbol}\",\"fundingTime\":1791331200002,\"fundingRate\":\"-0.00000743\",\"markPrice\":\"85516.50151449\",\"rateType\":\"Regular\"}}]"),
                 "/futures/data/openInterestHist" => (200, $"[{{\"symbol\":\"{symbol}\",\"sumOpenInterest\":\"94731.04600000\",\"sumOpenInterestValue\":\"8157280897.95540000\",\"CMCCirculatingSupply\":\"20094037.00000000\",\"timestamp\":{Ts(1791284400000)}}}]"),
                 "/futures/data/globalLongShortAccountRatio" => (200, $"[{{\"symbol\":\"{symbol}\",\"longShortRatio\":\"1.4342\",\"longAccount\":\"0.5891\",\"shortAccount\":\"0.4109\",\"timestamp\":{Ts(1791284400000)}}}]"),
@@ -382,6 +386,15 @@ public sealed class FakeBinanceServer : IAsyncDisposable
         }
 
         return (200, "[" + string.Join(',', rows.Select(AggTradeRow)) + "]");
+    }
+
+    private static string FundingRates(string symbol, List<(long TimeMs, double Rate)> history, IQueryCollection query)
+    {
+        var limit = int.TryParse(query["limit"], CultureInfo.InvariantCulture, out var l) ? Math.Clamp(l, 1, 1000) : 100;
+        var start = long.TryParse(query["startTime"], CultureInfo.InvariantCulture, out var s) ? s : long.MinValue;
+        var rows = history.Where(r => r.TimeMs >= start).OrderBy(r => r.TimeMs).Take(limit);
+        return "[" + string.Join(',', rows.Select(r => string.Create(CultureInfo.InvariantCulture,
+            $"{{\"symbol\":\"{symbol}\",\"fundingTime\":{r.TimeMs},\"fundingRate\":\"{r.Rate:F8}\",\"markPrice\":\"\"}}"))) + "]";
     }
 
     private string PremiumIndex(string symbol)

@@ -12,6 +12,8 @@ public static class CliHost
         new PerfVerb(),
         new ImportVerb(),
         new DatasetsVerb(),
+        new ImportFundingVerb(),
+        new FundingStatsVerb(),
     }.ToDictionary(v => v.Name, StringComparer.Ordinal);
 
     /// <summary>Runs a CLI verb when <paramref name="args"/> starts with one; returns null when the web app should start.</summary>

@@ -1,22 +1,26 @@
 namespace ArbitrageEngine.Web.Hosting.Market;
 
 /// <summary>Creates the monthly agg_trades partitions ahead (this month and the next two), hourly — never per write.</summary>
-public sealed partial class PartitionMaintenanceService(MarketDatabase database, TimeProvider clock, ILogger<PartitionMaintenanceService> logger) : BackgroundService
+public sealed partial class PartitionMaintenanceService(MarketDatabase database, TimeProvider clock, ILogger<PartitionMaintenanceService> logger, SystemStatus.JobRegistry jobs) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
+        jobs.Register("partitions", "agg_trades monthly partitions ensured ahead (this month and the next two)", TimeSpan.FromHours(1));
         do
         {
             try
             {
+                jobs.Started("partitions");
                 var store = await database.TradesAsync(stoppingToken);
                 var now = clock.GetUtcNow();
                 await store.EnsurePartitionsAsync(now.ToUnixTimeMilliseconds(), now.AddMonths(2).ToUnixTimeMilliseconds(), stoppingToken);
                 LogEnsured(logger, now);
+                jobs.Succeeded("partitions", $"ensured {now:yyyy-MM} to {now.AddMonths(2):yyyy-MM}");
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                jobs.Failed("partitions", ex);
                 LogFailed(logger, ex);
             }
         }
