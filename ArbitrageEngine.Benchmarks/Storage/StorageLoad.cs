@@ -1,13 +1,15 @@
+extern alias web;
+
 using System.Diagnostics;
 using System.Globalization;
 using ArbitrageEngine.Engine.Engine;
 using ArbitrageEngine.Engine.Market;
 using ArbitrageEngine.Engine.Performance;
-using ArbitrageEngine.Engine.Persistence;
 using ArbitrageEngine.Engine.Persistence.Local;
 using ArbitrageEngine.Engine.Persistence.Market;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using web::ArbitrageEngine.Web.Persistence;
 
 namespace ArbitrageEngine.Benchmarks.Storage;
 

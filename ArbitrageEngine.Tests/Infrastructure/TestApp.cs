@@ -1,5 +1,5 @@
 using System.Net;
-using ArbitrageEngine.Engine.Persistence;
+using ArbitrageEngine.Web.Persistence;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using ArbitrageEngine.Engine.Persistence.Entities;
+using ArbitrageEngine.Web.Persistence.Entities;
 using ArbitrageEngine.Web.Hosting;
 using Microsoft.AspNetCore.Identity;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using ArbitrageEngine.Engine.Persistence;
-using ArbitrageEngine.Engine.Persistence.Entities;
+using ArbitrageEngine.Web.Persistence;
+using ArbitrageEngine.Web.Persistence.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace ArbitrageEngine.Web.Accounts;

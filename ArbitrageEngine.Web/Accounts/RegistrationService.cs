@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using ArbitrageEngine.Engine.Persistence;
-using ArbitrageEngine.Engine.Persistence.Entities;
+using ArbitrageEngine.Web.Persistence;
+using ArbitrageEngine.Web.Persistence.Entities;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;

@@ -92,7 +92,7 @@ public static class StrategyEndpoints
             live.LatestResults.TryGetValue(id, out var r) ? TypedResults.Ok<object>(r) : TypedResults.NotFound());
 
         api.MapGet("/metrics", (PipelineMetrics metrics) => metrics.Snapshot())
-            .RequireAuthorization(p => p.RequireRole(ArbitrageEngine.Engine.Persistence.Entities.Roles.Admin)); // process figures: admins only
+            .RequireAuthorization(p => p.RequireRole(ArbitrageEngine.Web.Persistence.Entities.Roles.Admin)); // process figures: admins only
 
         api.MapGet("/positions", (LiveEngineState live) => live.OpenPositions.Select(PositionDto.From));
 

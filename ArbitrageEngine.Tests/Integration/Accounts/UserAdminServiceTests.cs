@@ -1,4 +1,4 @@
-using ArbitrageEngine.Engine.Persistence.Entities;
+using ArbitrageEngine.Web.Persistence.Entities;
 using ArbitrageEngine.Tests.Infrastructure;
 using ArbitrageEngine.Web.Accounts;
 using Microsoft.AspNetCore.Identity;

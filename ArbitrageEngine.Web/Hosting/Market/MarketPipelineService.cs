@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using ArbitrageEngine.Engine.Engine;
 using ArbitrageEngine.Engine.Market;
-using ArbitrageEngine.Engine.Persistence;
+using ArbitrageEngine.Web.Persistence;
 using ArbitrageEngine.Engine.Persistence.Market;
 using ArbitrageEngine.Engine.Persistence.Strategies;
 using ArbitrageEngine.Engine.State;

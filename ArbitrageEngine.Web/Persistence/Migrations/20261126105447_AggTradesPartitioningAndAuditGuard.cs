@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace ArbitrageEngine.Engine.Persistence.Migrations
+namespace ArbitrageEngine.Web.Persistence.Migrations
 {
     /// <summary>
     /// Raw SQL the model cannot express: the monthly range-partitioned <c>agg_trades</c> table with a default

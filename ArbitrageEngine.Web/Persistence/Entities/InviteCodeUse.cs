@@ -1,4 +1,4 @@
-namespace ArbitrageEngine.Engine.Persistence.Entities;
+namespace ArbitrageEngine.Web.Persistence.Entities;
 
 /// <summary>One registration made with an invite code.</summary>
 public sealed class InviteCodeUse

@@ -1,9 +1,11 @@
+using ArbitrageEngine.Engine.Persistence.Configurations;
 using ArbitrageEngine.Engine.Persistence.Entities;
+using ArbitrageEngine.Web.Persistence.Entities;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
-namespace ArbitrageEngine.Engine.Persistence;
+namespace ArbitrageEngine.Web.Persistence;
 
 /// <summary>The application's database: Identity tables plus invites, audit log, strategies and trade metadata.</summary>
 public sealed class ArbitrageDbContext(DbContextOptions<ArbitrageDbContext> options) : IdentityDbContext<AppUser>(options)
@@ -44,6 +46,8 @@ public sealed class ArbitrageDbContext(DbContextOptions<ArbitrageDbContext> opti
         builder.Entity<IdentityUserLogin<string>>().ToTable("asp_net_user_logins");
         builder.Entity<IdentityUserToken<string>>().ToTable("asp_net_user_tokens");
         builder.Entity<IdentityRoleClaim<string>>().ToTable("asp_net_role_claims");
+        // Account tables are configured here (Web); engine tables (strategies, agg_trades_meta) by the Engine.
         builder.ApplyConfigurationsFromAssembly(typeof(ArbitrageDbContext).Assembly);
+        builder.ApplyConfigurationsFromAssembly(typeof(StrategyRowConfiguration).Assembly);
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace ArbitrageEngine.Engine.Persistence.Migrations
+namespace ArbitrageEngine.Web.Persistence.Migrations
 {
     /// <summary>
     /// Per-user API tokens for the JSON API and the SignalR hub. Only a SHA-256 hash of each token is stored (the

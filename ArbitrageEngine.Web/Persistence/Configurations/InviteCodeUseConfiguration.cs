@@ -1,8 +1,8 @@
-using ArbitrageEngine.Engine.Persistence.Entities;
+using ArbitrageEngine.Web.Persistence.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace ArbitrageEngine.Engine.Persistence.Configurations;
+namespace ArbitrageEngine.Web.Persistence.Configurations;
 
 public sealed class InviteCodeUseConfiguration : IEntityTypeConfiguration<InviteCodeUse>
 {

@@ -1,4 +1,4 @@
-namespace ArbitrageEngine.Engine.Persistence.Entities;
+namespace ArbitrageEngine.Web.Persistence.Entities;
 
 /// <summary>The two role names of the product.</summary>
 public static class Roles

@@ -1,4 +1,4 @@
-namespace ArbitrageEngine.Engine.Persistence.Entities;
+namespace ArbitrageEngine.Web.Persistence.Entities;
 
 /// <summary>One row of the append-only audit log (a database trigger refuses UPDATE and DELETE).</summary>
 public sealed class AuditLogEntry

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 
-namespace ArbitrageEngine.Engine.Persistence.Entities;
+namespace ArbitrageEngine.Web.Persistence.Entities;
 
 /// <summary>An account. Identity columns plus the ban flag and creation time.</summary>
 public sealed class AppUser : IdentityUser

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace ArbitrageEngine.Engine.Persistence.Migrations
+namespace ArbitrageEngine.Web.Persistence.Migrations
 {
     /// <summary>
     /// Market data written by binary COPY outside EF (no entities): feature readings, liquidations, funding

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace ArbitrageEngine.Engine.Persistence.Migrations
+namespace ArbitrageEngine.Web.Persistence.Migrations
 {
     /// <summary>
     /// Paper trading and engine state, written by Npgsql outside EF (no entities): one row per position with a

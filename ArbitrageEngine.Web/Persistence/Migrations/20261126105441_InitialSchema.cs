@@ -5,7 +5,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace ArbitrageEngine.Engine.Persistence.Migrations
+namespace ArbitrageEngine.Web.Persistence.Migrations
 {
     /// <inheritdoc />
     public partial class InitialSchema : Migration

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
-namespace ArbitrageEngine.Engine.Persistence;
+namespace ArbitrageEngine.Web.Persistence;
 
 /// <summary>Used only by <c>dotnet ef</c> to build the model for migrations; no server is contacted.</summary>
 public sealed class ArbitrageDbContextFactory : IDesignTimeDbContextFactory<ArbitrageDbContext>

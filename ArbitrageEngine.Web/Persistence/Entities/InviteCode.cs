@@ -1,4 +1,4 @@
-namespace ArbitrageEngine.Engine.Persistence.Entities;
+namespace ArbitrageEngine.Web.Persistence.Entities;
 
 /// <summary>An invite code: registration needs one that is active, not expired and has uses left.</summary>
 public sealed class InviteCode
