@@ -24,6 +24,7 @@ public sealed class AuditLog(ArbitrageDbContext db)
             After = after is null ? null : JsonSerializer.Serialize(after, Json),
             At = DateTimeOffset.UtcNow,
             Ip = actor.Ip,
+            Via = actor.Via,
         };
         db.AuditLog.Add(entry);
         return entry;

@@ -26,7 +26,7 @@ public sealed class RegisterRequest
     }
 
     [Required(ErrorMessage = "Password is required.")]
-    [StringLength(128, MinimumLength = 8, ErrorMessage = "Password must be 8 to 128 characters.")]
+    [StringLength(128, MinimumLength = 12, ErrorMessage = "Password must be 12 to 128 characters.")]
     public string Password { get; set; } = "";
 
     [Required(ErrorMessage = "Please repeat the password.")]
@@ -131,7 +131,7 @@ public sealed class RegistrationService(ArbitrageDbContext db, UserManager<AppUs
         {
             var field = error.Code switch
             {
-                var c when c.StartsWith("Password", StringComparison.Ordinal) => nameof(RegisterRequest.Password),
+                var c when c.StartsWith("Password", StringComparison.Ordinal) || c == CommonPasswordValidator.ErrorCode => nameof(RegisterRequest.Password),
                 var c when c.Contains("UserName", StringComparison.Ordinal) => nameof(RegisterRequest.UserName),
                 var c when c.Contains("Email", StringComparison.Ordinal) => nameof(RegisterRequest.Email),
                 _ => "",

@@ -19,6 +19,7 @@ public sealed class AuditLogEntryConfiguration : IEntityTypeConfiguration<AuditL
         builder.Property(x => x.After).HasColumnType("jsonb");
         builder.Property(x => x.At).HasDefaultValueSql("now()");
         builder.Property(x => x.Ip).HasMaxLength(64);
+        builder.Property(x => x.Via).HasMaxLength(64);
         builder.HasIndex(x => x.At);
         builder.HasIndex(x => new { x.TargetType, x.TargetId });
     }

@@ -25,4 +25,7 @@ public sealed class AuditLogEntry
     public DateTimeOffset At { get; set; } = DateTimeOffset.UtcNow;
 
     public string? Ip { get; set; }
+
+    /// <summary>How the actor was authenticated: "cookie", "token {id}", or null for system work.</summary>
+    public string? Via { get; set; }
 }

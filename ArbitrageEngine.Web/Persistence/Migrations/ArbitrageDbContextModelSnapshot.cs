@@ -198,6 +198,11 @@ namespace ArbitrageEngine.Web.Persistence.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("target_type");
 
+                    b.Property<string>("Via")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("via");
+
                     b.HasKey("Id")
                         .HasName("pk_audit_log");
 
