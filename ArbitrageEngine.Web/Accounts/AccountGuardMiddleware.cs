@@ -23,6 +23,12 @@ public sealed class AccountGuardMiddleware(RequestDelegate next, IOptions<Accoun
         var isApi = request.Path.StartsWithSegments("/api");
         var changesState = !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method));
 
+        if (isApi && changesState && !LimitBody(context, options.Value.MaxApiBodyBytes))
+        {
+            await Problem(context, StatusCodes.Status413PayloadTooLarge, $"The request body is larger than {options.Value.MaxApiBodyBytes} bytes.");
+            return;
+        }
+
         if (viaToken && isApi && changesState && ApiTokenClaims.IsReadOnly(user))
         {
             await Problem(context, StatusCodes.Status403Forbidden, "This API token is read-only.");
@@ -53,6 +59,22 @@ public sealed class AccountGuardMiddleware(RequestDelegate next, IOptions<Accoun
         }
 
         await next(context);
+    }
+
+    /// <summary>Refuses a declared oversized body at once and caps an undeclared (chunked) one where the server allows.</summary>
+    private static bool LimitBody(HttpContext context, long max)
+    {
+        if (context.Request.ContentLength > max)
+        {
+            return false;
+        }
+
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = max;
+        }
+
+        return true;
     }
 
     /// <summary>Same origin by Origin header, or (no Origin, e.g. a script) the custom header a cross-site form cannot send.</summary>

@@ -32,7 +32,7 @@ public sealed class AccountsOptions
 
     /// <summary>Largest request body accepted on /api, in bytes.</summary>
     [Range(1024, 100_000_000)]
-    public int MaxApiBodyBytes { get; set; } = 64 * 1024;
+    public int MaxApiBodyBytes { get; set; } = 256 * 1024;
 
     /// <summary>Groups one hub connection may be in at once.</summary>
     [Range(1, 100_000)]

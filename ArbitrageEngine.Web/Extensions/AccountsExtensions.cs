@@ -93,6 +93,7 @@ public static class AccountsExtensions
         services.AddHostedService<ApiTokenRecheckService>();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<TwoFactorPolicy>();
+        services.AddScoped<StrategyQuota>();
         services.AddHostedService<AdminBootstrap>();
         AddAccountRateLimits(services);
         return builder;
