@@ -177,11 +177,11 @@ public sealed partial class SignInSecurityTests(PostgresFixture postgres) : AppT
     public async Task Bootstrap_PrintedPassword_MustBeChangedBeforeUsingTheApp()
     {
         // Stand-in for the printed password: the flag the bootstrap sets when no Seed:AdminPassword is given.
+        await CreateUserAsync("petra", "petra-password-1");
         await using (var scope = App.CreateScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-            var user = await CreateUserAsync("petra", "petra-password-1");
-            await users.AddClaimAsync(user, new System.Security.Claims.Claim(AccountClaims.MustChangePassword, "1"));
+            await users.AddClaimAsync((await users.FindByNameAsync("petra"))!, new System.Security.Claims.Claim(AccountClaims.MustChangePassword, "1"));
         }
 
         using var session = From("10.0.5.1");
