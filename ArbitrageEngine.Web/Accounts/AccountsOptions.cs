@@ -28,7 +28,7 @@ public sealed class AccountsOptions
 
     /// <summary>Strategies one user may create (counted from the audit log of creations, deprecated ones included).</summary>
     [Range(1, 100_000)]
-    public int MaxStrategiesPerUser { get; set; } = 200;
+    public int MaxStrategiesPerUser { get; set; } = 1000;
 
     /// <summary>Largest request body accepted on /api, in bytes.</summary>
     [Range(1024, 100_000_000)]

@@ -9,6 +9,8 @@ namespace ArbitrageEngine.Tests.Web.Accounts;
 /// <summary>Issue 14 findings 5, 6, 8 and the headers of 9, through a cookie session like a browser's.</summary>
 public sealed class ApiHardeningTests(PostgresFixture postgres) : AppTest(postgres)
 {
+    protected override IReadOnlyDictionary<string, string>? Settings => new Dictionary<string, string> { ["Accounts:MaxStrategiesPerUser"] = "3" };
+
     private async Task<HttpSession> AdminAsync()
     {
         var session = new HttpSession(App);
@@ -74,6 +76,21 @@ public sealed class ApiHardeningTests(PostgresFixture postgres) : AppTest(postgr
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("\"tags\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_StrategiesBeyondPerUserCap_400WithMessage()
+    {
+        using var session = await AdminAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await CreateStrategyAsync(session);
+        }
+
+        using var response = await session.Client.PostAsJsonAsync("/api/strategies", new { display_name = "one too many", symbol = "BTCUSDT" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("maximum of 3 strategies", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
