@@ -144,6 +144,19 @@ public sealed class ApiHardeningTests(PostgresFixture postgres) : AppTest(postgr
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
 
+    [Fact]
+    public async Task Get_OverHttps_HstsPresentAndAbsentOverHttp()
+    {
+        using var https = App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false });
+        using var http = App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        using var secure = await https.GetAsync("/account/login");
+        using var plain = await http.GetAsync("/account/login");
+
+        Assert.StartsWith("max-age=", secure.Headers.GetValues("Strict-Transport-Security").Single(), StringComparison.Ordinal);
+        Assert.False(plain.Headers.Contains("Strict-Transport-Security"));
+    }
+
     [Theory]
     [InlineData("/account/login")]
     [InlineData("/plaza")]
