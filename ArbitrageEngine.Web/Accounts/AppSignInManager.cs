@@ -36,7 +36,8 @@ public sealed class AppSignInManager(
     public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
     {
         await throttle.WaitAsync(userName);
-        var user = await UserManager.FindByNameAsync(userName);
+        // A name with control characters (NUL cannot even be sent to PostgreSQL) is simply no such user.
+        var user = userName.Any(char.IsControl) ? null : await UserManager.FindByNameAsync(userName);
         if (user is null)
         {
             UserManager.PasswordHasher.VerifyHashedPassword(new AppUser(), DummyHash.Value, password);

@@ -58,6 +58,17 @@ public sealed class RegistrationService(ArbitrageDbContext db, UserManager<AppUs
             return validation;
         }
 
+        // PostgreSQL text cannot hold NUL: control characters are a field error, never a database failure.
+        if (request.Email?.Any(char.IsControl) == true)
+        {
+            return OperationResult.Fail(nameof(RegisterRequest.Email), "Not a valid e-mail address.");
+        }
+
+        if (request.InviteCode.Any(char.IsControl))
+        {
+            return OperationResult.Fail(nameof(RegisterRequest.InviteCode), "This invite code is not valid.");
+        }
+
         var code = InviteService.Normalize(request.InviteCode);
         var email = string.IsNullOrWhiteSpace(request.Email) ? null : request.Email.Trim();
         var userName = request.UserName.Trim();

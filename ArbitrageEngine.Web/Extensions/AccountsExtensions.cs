@@ -157,7 +157,18 @@ public static class AccountsExtensions
         {
             if (IsAccountPost(context) && context.Request.HasFormContentType)
             {
-                await context.Request.ReadFormAsync(context.RequestAborted);
+                try
+                {
+                    await context.Request.ReadFormAsync(context.RequestAborted);
+                }
+                catch (InvalidDataException)
+                {
+                    // The form reader refuses NUL and similar characters: a clear 400, not a 500.
+                    context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                    context.Response.ContentType = "text/plain; charset=utf-8";
+                    await context.Response.WriteAsync("The form contains characters that are not allowed (for example NUL). Go back and correct it.", context.RequestAborted);
+                    return;
+                }
             }
 
             await next(context);

@@ -96,6 +96,21 @@ public sealed partial class SignInSecurityTests(PostgresFixture postgres) : AppT
         Assert.Contains("banned", bannedRight, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task LoginAndRegister_NulInFields_400Not500()
+    {
+        using var session = From("10.0.6.1");
+
+        using var login = await session.LoginAsync("ad\0min", "whatever-password-1");
+        using var register = await session.RegisterAsync("CODE\0-1234", "nuller", "nuller-password-1");
+
+        Assert.Equal(HttpStatusCode.BadRequest, login.StatusCode);
+        Assert.Contains("not allowed", await login.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, register.StatusCode);
+        await using var db = App.CreateDbContext();
+        Assert.False(await db.Users.AnyAsync(u => u.UserName == "nuller"));
+    }
+
     [Theory]
     [InlineData("Password2026!")]
     [InlineData("qwertyuiop12")]
