@@ -1,7 +1,9 @@
+extern alias web;
+
 using System.Diagnostics;
 using System.Globalization;
 using ArbitrageEngine.Engine.Funding;
-using ArbitrageEngine.Engine.Persistence;
+using web::ArbitrageEngine.Web.Persistence;
 using ArbitrageEngine.Engine.Persistence.Local;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;

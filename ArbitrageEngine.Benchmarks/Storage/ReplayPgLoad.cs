@@ -1,3 +1,5 @@
+extern alias web;
+
 using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
@@ -5,7 +7,7 @@ using ArbitrageEngine.Engine.Configuration;
 using ArbitrageEngine.Engine.Market;
 using ArbitrageEngine.Engine.Market.History;
 using ArbitrageEngine.Engine.Performance;
-using ArbitrageEngine.Engine.Persistence;
+using web::ArbitrageEngine.Web.Persistence;
 using ArbitrageEngine.Engine.Persistence.Local;
 using ArbitrageEngine.Engine.Persistence.Market;
 using ArbitrageEngine.Engine.State;

@@ -1,14 +1,16 @@
+extern alias web;
+
 using System.Diagnostics;
 using System.Globalization;
 using ArbitrageEngine.Engine.Configuration;
 using ArbitrageEngine.Engine.Loop;
 using ArbitrageEngine.Engine.Market;
 using ArbitrageEngine.Engine.Performance;
-using ArbitrageEngine.Engine.Persistence;
 using ArbitrageEngine.Engine.Persistence.Local;
 using ArbitrageEngine.Engine.Persistence.Market;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using web::ArbitrageEngine.Web.Persistence;
 
 namespace ArbitrageEngine.Benchmarks.Storage;
 

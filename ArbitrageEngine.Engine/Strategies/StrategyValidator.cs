@@ -6,6 +6,9 @@ namespace ArbitrageEngine.Engine.Strategies;
 /// </summary>
 public static class StrategyValidator
 {
+    public const int MaxTags = 20;
+    public const int MaxTagLength = 30;
+
     public static IReadOnlyDictionary<string, string[]> Validate(StrategyDefinition s, IReadOnlyCollection<string> configuredSymbols)
     {
         var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
@@ -28,7 +31,12 @@ public static class StrategyValidator
         }
 
         var name = s.DisplayName?.Trim() ?? "";
-        if (name.Length == 0)
+        // PostgreSQL text cannot hold NUL: refuse it here as a field error instead of failing at the database.
+        if (name.Contains('\0', StringComparison.Ordinal))
+        {
+            Add("display_name", "Name must not contain control characters.");
+        }
+        else if (name.Length == 0)
         {
             Add("display_name", "Name is required.");
         }
@@ -37,7 +45,11 @@ public static class StrategyValidator
             Add("display_name", "Name must be at most 50 characters.");
         }
 
-        if ((s.Description?.Length ?? 0) > 200)
+        if (s.Description?.Contains('\0', StringComparison.Ordinal) == true)
+        {
+            Add("description", "Description must not contain control characters.");
+        }
+        else if ((s.Description?.Length ?? 0) > 200)
         {
             Add("description", "Description must be at most 200 characters.");
         }
@@ -104,9 +116,13 @@ public static class StrategyValidator
         }
 
         ValidateOptions(s.Options, Add);
-        if (s.Tags.Any(t => string.IsNullOrWhiteSpace(t) || t.Length > 30))
+        if (s.Tags.Count > MaxTags)
         {
-            Add("tags", "Tags must be non-empty and at most 30 characters.");
+            Add("tags", $"At most {MaxTags} tags.");
+        }
+        else if (s.Tags.Any(t => string.IsNullOrWhiteSpace(t) || t.Length > MaxTagLength || t.Any(char.IsControl)))
+        {
+            Add("tags", $"Tags must be non-empty, at most {MaxTagLength} characters and without control characters.");
         }
 
         return errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);

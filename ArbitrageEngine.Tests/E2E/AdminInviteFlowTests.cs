@@ -23,8 +23,8 @@ public sealed class AdminInviteFlowTests(PostgresFixture postgres) : BrowserTest
         await visitor.GotoAsync("account/register");
         await visitor.GetByTestId("register-invite").FillAsync(code);
         await visitor.GetByTestId("register-username").FillAsync("newbie");
-        await visitor.GetByTestId("register-password").FillAsync("newbie-pass-1");
-        await visitor.GetByTestId("register-confirm").FillAsync("newbie-pass-1");
+        await visitor.GetByTestId("register-password").FillAsync("newbie-password-1");
+        await visitor.GetByTestId("register-confirm").FillAsync("newbie-password-1");
         await visitor.GetByTestId("register-submit").ClickAsync();
         await WaitForInteractiveAsync(visitor);
         Assert.Equal(BaseUrl.ToString(), visitor.Url);
@@ -69,8 +69,8 @@ public sealed class AdminInviteFlowTests(PostgresFixture postgres) : BrowserTest
         await page.GotoAsync("account/register");
         await page.GetByTestId("register-invite").FillAsync("NOPE-NOPE-NOPE");
         await page.GetByTestId("register-username").FillAsync("ok_name");
-        await page.GetByTestId("register-password").FillAsync("valid-pass-1");
-        await page.GetByTestId("register-confirm").FillAsync("valid-pass-1");
+        await page.GetByTestId("register-password").FillAsync("valid-password-1");
+        await page.GetByTestId("register-confirm").FillAsync("valid-password-1");
         await page.GetByTestId("register-submit").ClickAsync();
 
         await Assertions.Expect(page.Locator(".validation-message")).ToContainTextAsync("This invite code does not exist.");

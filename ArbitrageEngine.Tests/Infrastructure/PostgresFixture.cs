@@ -1,4 +1,4 @@
-using ArbitrageEngine.Engine.Persistence;
+using ArbitrageEngine.Web.Persistence;
 using ArbitrageEngine.Engine.Persistence.Local;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using ArbitrageEngine.Engine.Persistence;
+using ArbitrageEngine.Web.Persistence;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -48,6 +48,8 @@ public sealed class TestApp(string connectionString, bool kestrel = false, IRead
         builder.UseSetting("Seed:AdminPassword", AdminPassword);
         // No market source unless a test asks for one: account and admin tests need no 24 h simulated backfill.
         builder.UseSetting("Market:Source", "None");
+        // Every test client comes from the same address; tests of the sign-in limits set their own values.
+        builder.UseSetting("Accounts:AttemptsPerAddressPerMinute", "10000");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);

@@ -1,5 +1,5 @@
 using System.Net;
-using ArbitrageEngine.Engine.Persistence.Entities;
+using ArbitrageEngine.Web.Persistence.Entities;
 using ArbitrageEngine.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -61,9 +61,9 @@ public sealed class AuthorizationTests(PostgresFixture postgres) : AppTest(postg
     [MemberData(nameof(AdminPages))]
     public async Task Get_NonAdminOnAdminPage_Returns403(string path)
     {
-        await CreateUserAsync("plain", "plain-pass-1");
+        await CreateUserAsync("plain", "plain-password-1");
         using var session = new HttpSession(App);
-        Assert.Equal(HttpStatusCode.Redirect, (await session.LoginAsync("plain", "plain-pass-1")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await session.LoginAsync("plain", "plain-password-1")).StatusCode);
 
         using var response = await session.GetAsync(path);
         var final = response.StatusCode == HttpStatusCode.Redirect ? await session.GetAsync(response.Headers.Location!.ToString()) : response;
@@ -86,9 +86,9 @@ public sealed class AuthorizationTests(PostgresFixture postgres) : AppTest(postg
     [Fact]
     public async Task Get_SignedInOnPlaceholderPage_ShowsComingLaterNotData()
     {
-        await CreateUserAsync("viewer", "viewer-pass-1");
+        await CreateUserAsync("viewer", "viewer-password-1");
         using var session = new HttpSession(App);
-        await session.LoginAsync("viewer", "viewer-pass-1");
+        await session.LoginAsync("viewer", "viewer-password-1");
 
         using var response = await session.GetAsync("/backtest");
 

@@ -21,7 +21,7 @@ public sealed class RegisterPageTests(PostgresFixture postgres) : AppTest(postgr
         var code = await NewCodeAsync();
         using var session = new HttpSession(App);
 
-        using var response = await session.RegisterAsync(code, "rita", "rita-pass-1");
+        using var response = await session.RegisterAsync(code, "rita", "rita-password-1");
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await session.GetAsync("/")).StatusCode);
@@ -34,7 +34,7 @@ public sealed class RegisterPageTests(PostgresFixture postgres) : AppTest(postgr
     {
         using var session = new HttpSession(App);
 
-        using var response = await session.RegisterAsync("WRONG-CODE-1234", "sam", "sam-pass-123");
+        using var response = await session.RegisterAsync("WRONG-CODE-1234", "sam", "sam-password-123");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("This invite code does not exist.", await response.Content.ReadAsStringAsync());
@@ -48,7 +48,7 @@ public sealed class RegisterPageTests(PostgresFixture postgres) : AppTest(postgr
         var code = await NewCodeAsync();
         using var session = new HttpSession(App);
 
-        using var response = await session.RegisterAsync(code, "tom", "tom-pass-123", "tom-pass-456");
+        using var response = await session.RegisterAsync(code, "tom", "tom-password-123", "tom-password-456");
 
         Assert.Contains("The passwords do not match.", await response.Content.ReadAsStringAsync());
         await using var db = App.CreateDbContext();

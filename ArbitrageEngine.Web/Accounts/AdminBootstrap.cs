@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using ArbitrageEngine.Engine.Persistence.Entities;
+using ArbitrageEngine.Web.Persistence.Entities;
 using ArbitrageEngine.Web.Hosting;
 using Microsoft.AspNetCore.Identity;
 
@@ -37,7 +37,8 @@ public sealed partial class AdminBootstrap(
         }
 
         var userName = configuration["Seed:AdminUserName"] is { Length: > 0 } configured ? configured : "admin";
-        var password = configuration["Seed:AdminPassword"] is { Length: > 0 } fixedPassword ? fixedPassword : NewPassword();
+        var seeded = configuration["Seed:AdminPassword"] is { Length: > 0 };
+        var password = seeded ? configuration["Seed:AdminPassword"]! : NewPassword();
         var admin = await userManager.FindByNameAsync(userName);
         if (admin is null)
         {
@@ -53,6 +54,13 @@ public sealed partial class AdminBootstrap(
         }
 
         Check(await userManager.AddToRoleAsync(admin, Roles.Admin));
+        if (!seeded)
+        {
+            // The printed password has been on a console (and maybe in a log): it must be replaced at first sign-in.
+            // A password fixed through Seed:AdminPassword (automation) is exempt.
+            Check(await userManager.AddClaimAsync(admin, new System.Security.Claims.Claim(AccountClaims.MustChangePassword, "1")));
+        }
+
         var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
         await audit.WriteAsync(AuditActor.System, "user.bootstrap_admin", "user", admin.Id, null, new { user_name = userName, roles = new[] { Roles.Admin, Roles.User } }, cancellationToken);
 
@@ -64,9 +72,9 @@ public sealed partial class AdminBootstrap(
             ================================================================
              ArbitrageEngine: first start, an admin account was created.
                login:       {userName}
-               password:    {password}
+               password:    {(seeded ? "(as set by Seed:AdminPassword)" : password)}
                invite code: {invite.Value?[0]}  (1 use, 7 days)
-             This is shown only once. Change the password after signing in.
+             This is shown only once.{(seeded ? "" : " You must change the password at first sign-in.")}
             ================================================================
 
             """);

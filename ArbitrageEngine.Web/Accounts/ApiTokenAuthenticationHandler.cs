@@ -1,5 +1,6 @@
+using System.Security.Claims;
 using System.Text.Encodings.Web;
-using ArbitrageEngine.Engine.Persistence.Entities;
+using ArbitrageEngine.Web.Persistence.Entities;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -8,8 +9,9 @@ namespace ArbitrageEngine.Web.Accounts;
 
 /// <summary>
 /// Authenticates API and hub requests that present a per-user token as <c>Authorization: Bearer ae_…</c> (or
-/// <c>?access_token=</c> on /hubs, where browsers cannot set headers on WebSockets). The user must still exist and
-/// not be banned or locked out; the principal is built exactly as for a cookie sign-in, so roles apply.
+/// <c>?access_token=</c> on /hubs, where browsers cannot set headers on WebSockets). Only /api, /hubs and /openapi
+/// accept a token: pages, /_blazor and account pages take the cookie only. The user must still exist and not be
+/// banned; the principal is built as for a cookie sign-in (so roles apply) plus the token's id and scope.
 /// </summary>
 public sealed class ApiTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -39,7 +41,7 @@ public sealed class ApiTokenAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (PresentedToken(Request) is not { } presented)
+        if (PresentedToken(Request) is not { } presented || !ApiTokenClaims.IsTokenPath(Request.Path))
         {
             return AuthenticateResult.NoResult();
         }
@@ -50,15 +52,18 @@ public sealed class ApiTokenAuthenticationHandler(
         }
 
         var user = await users.FindByIdAsync(owner.UserId);
-        if (user is null || user.IsBanned || (user.LockoutEnd is { } end && end > clock.GetUtcNow()))
+        // Lockout is not checked: sign-in failures must not let an attacker switch off the owner's tokens.
+        if (user is null || user.IsBanned)
         {
             return AuthenticateResult.Fail("The token's user cannot sign in.");
         }
 
         var principal = await principals.CreateAsync(user);
-        // A short ticket life: hub connections close when it ends (CloseOnAuthenticationExpiration) and reconnect
-        // through this check, so a revoked token or a banned user stops receiving within 10 minutes.
-        var properties = new AuthenticationProperties { ExpiresUtc = clock.GetUtcNow().Add(TicketLifetime) };
+        ((ClaimsIdentity)principal.Identity!).AddClaims([new Claim(ApiTokenClaims.TokenId, owner.TokenId.ToString("D")), new Claim(ApiTokenClaims.Scope, owner.Scope)]);
+        // A short ticket life as a backstop to ApiTokenConnections: hub connections close when it ends
+        // (CloseOnAuthenticationExpiration) and reconnect through this check; never beyond the token's own expiry.
+        var expires = clock.GetUtcNow().Add(TicketLifetime);
+        var properties = new AuthenticationProperties { ExpiresUtc = owner.ExpiresAt is { } tokenEnd && tokenEnd < expires ? tokenEnd : expires };
         return AuthenticateResult.Success(new AuthenticationTicket(principal, properties, SchemeName));
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using ArbitrageEngine.Engine.Persistence;
-using ArbitrageEngine.Engine.Persistence.Entities;
+using ArbitrageEngine.Web.Persistence;
+using ArbitrageEngine.Web.Persistence.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace ArbitrageEngine.Web.Accounts;
@@ -24,6 +24,7 @@ public sealed class AuditLog(ArbitrageDbContext db)
             After = after is null ? null : JsonSerializer.Serialize(after, Json),
             At = DateTimeOffset.UtcNow,
             Ip = actor.Ip,
+            Via = actor.Via,
         };
         db.AuditLog.Add(entry);
         return entry;

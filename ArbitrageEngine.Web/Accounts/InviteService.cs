@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
-using ArbitrageEngine.Engine.Persistence;
-using ArbitrageEngine.Engine.Persistence.Entities;
+using ArbitrageEngine.Web.Persistence;
+using ArbitrageEngine.Web.Persistence.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace ArbitrageEngine.Web.Accounts;

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using ArbitrageEngine.Engine.Persistence;
-using ArbitrageEngine.Engine.Persistence.Entities;
+using ArbitrageEngine.Web.Persistence;
+using ArbitrageEngine.Web.Persistence.Entities;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -26,7 +26,7 @@ public sealed class RegisterRequest
     }
 
     [Required(ErrorMessage = "Password is required.")]
-    [StringLength(128, MinimumLength = 8, ErrorMessage = "Password must be 8 to 128 characters.")]
+    [StringLength(128, MinimumLength = 12, ErrorMessage = "Password must be 12 to 128 characters.")]
     public string Password { get; set; } = "";
 
     [Required(ErrorMessage = "Please repeat the password.")]
@@ -56,6 +56,17 @@ public sealed class RegistrationService(ArbitrageDbContext db, UserManager<AppUs
         if (!validation.Succeeded)
         {
             return validation;
+        }
+
+        // PostgreSQL text cannot hold NUL: control characters are a field error, never a database failure.
+        if (request.Email?.Any(char.IsControl) == true)
+        {
+            return OperationResult.Fail(nameof(RegisterRequest.Email), "Not a valid e-mail address.");
+        }
+
+        if (request.InviteCode.Any(char.IsControl))
+        {
+            return OperationResult.Fail(nameof(RegisterRequest.InviteCode), "This invite code is not valid.");
         }
 
         var code = InviteService.Normalize(request.InviteCode);
@@ -131,7 +142,7 @@ public sealed class RegistrationService(ArbitrageDbContext db, UserManager<AppUs
         {
             var field = error.Code switch
             {
-                var c when c.StartsWith("Password", StringComparison.Ordinal) => nameof(RegisterRequest.Password),
+                var c when c.StartsWith("Password", StringComparison.Ordinal) || c == CommonPasswordValidator.ErrorCode => nameof(RegisterRequest.Password),
                 var c when c.Contains("UserName", StringComparison.Ordinal) => nameof(RegisterRequest.UserName),
                 var c when c.Contains("Email", StringComparison.Ordinal) => nameof(RegisterRequest.Email),
                 _ => "",

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using ArbitrageEngine.Engine.Persistence.Entities;
+using ArbitrageEngine.Web.Persistence.Entities;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Identity;

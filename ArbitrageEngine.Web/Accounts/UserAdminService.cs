@@ -1,5 +1,5 @@
-using ArbitrageEngine.Engine.Persistence;
-using ArbitrageEngine.Engine.Persistence.Entities;
+using ArbitrageEngine.Web.Persistence;
+using ArbitrageEngine.Web.Persistence.Entities;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 

@@ -77,11 +77,25 @@ public static class StrategyEndpoints
             return PaperStatistics.Compute(await store.ClosedTradesAsync(id, ct), clock.GetUtcNow().ToUnixTimeMilliseconds());
         });
 
-        strategies.MapGet("/{id:guid}/evaluations", async (Guid id, long? before, int? limit, bool? signals, bool? blocked, string? gate, MarketDatabase db, CancellationToken ct) =>
-            await new PaperQueries(await db.DataSourceAsync(ct)).EvaluationsAsync(id, new EvaluationFilter(before, limit ?? 50, signals ?? false, blocked ?? false, gate), ct));
+        strategies.MapGet("/{id:guid}/evaluations", async Task<Results<Ok<IReadOnlyList<EvaluationRow>>, ValidationProblem>> (Guid id, long? before, int? limit, bool? signals, bool? blocked, string? gate, MarketDatabase db, CancellationToken ct) =>
+        {
+            var errors = new Dictionary<string, string[]>();
+            CheckText(errors, "gate", gate);
+            return errors.Count > 0
+                ? TypedResults.ValidationProblem(errors)
+                : TypedResults.Ok(await new PaperQueries(await db.DataSourceAsync(ct)).EvaluationsAsync(id, new EvaluationFilter(before, limit ?? 50, signals ?? false, blocked ?? false, gate), ct));
+        });
 
-        strategies.MapGet("/{id:guid}/trades", async (Guid id, int? page, int? size, string? status, MarketDatabase db, CancellationToken ct) =>
-            await new PaperQueries(await db.DataSourceAsync(ct)).TradesAsync(id, page ?? 1, size ?? 50, status, ct));
+        strategies.MapGet("/{id:guid}/trades", async Task<Results<Ok<IReadOnlyList<TradeRow>>, ValidationProblem>> (Guid id, int? page, int? size, string? status, MarketDatabase db, CancellationToken ct) =>
+        {
+            // page × size must stay a valid row offset: bounded pages, never an overflow at the database.
+            var errors = new Dictionary<string, string[]>();
+            CheckText(errors, "status", status);
+            CheckRange(errors, "page", page, 1, MaxTradePage);
+            return errors.Count > 0
+                ? TypedResults.ValidationProblem(errors)
+                : TypedResults.Ok(await new PaperQueries(await db.DataSourceAsync(ct)).TradesAsync(id, page ?? 1, size ?? 50, status, ct));
+        });
 
         strategies.MapGet("/{id:guid}/equity", async (Guid id, MarketDatabase db, CancellationToken ct) =>
             PaperQueries.Equity(await (await db.PaperAsync(ct)).ClosedTradesAsync(id, ct)));
@@ -92,7 +106,7 @@ public static class StrategyEndpoints
             live.LatestResults.TryGetValue(id, out var r) ? TypedResults.Ok<object>(r) : TypedResults.NotFound());
 
         api.MapGet("/metrics", (PipelineMetrics metrics) => metrics.Snapshot())
-            .RequireAuthorization(p => p.RequireRole(ArbitrageEngine.Engine.Persistence.Entities.Roles.Admin)); // process figures: admins only
+            .RequireAuthorization(p => p.RequireRole(ArbitrageEngine.Web.Persistence.Entities.Roles.Admin)); // process figures: admins only
 
         api.MapGet("/positions", (LiveEngineState live) => live.OpenPositions.Select(PositionDto.From));
 
@@ -133,6 +147,25 @@ public static class StrategyEndpoints
         }
 
         return result.Status.ErrorFor("") == "Strategy not found." ? TypedResults.NotFound() : TypedResults.ValidationProblem(Errors(result.Status));
+    }
+
+    private const int MaxTradePage = 1_000_000;
+
+    /// <summary>Query text PostgreSQL cannot store or compare (NUL, other control characters) or absurdly long is a field error.</summary>
+    private static void CheckText(Dictionary<string, string[]> errors, string field, string? value)
+    {
+        if (value is not null && (value.Length > 64 || value.Any(char.IsControl)))
+        {
+            errors[field] = ["Must be at most 64 characters without control characters."];
+        }
+    }
+
+    private static void CheckRange(Dictionary<string, string[]> errors, string field, int? value, int min, int max)
+    {
+        if (value is { } v && (v < min || v > max))
+        {
+            errors[field] = [string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Must be between {min} and {max}.")];
+        }
     }
 
     private static Dictionary<string, string[]> Errors(OperationResult status) =>

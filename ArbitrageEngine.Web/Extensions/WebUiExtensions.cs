@@ -1,4 +1,7 @@
+using System.Net;
+using ArbitrageEngine.Web.Accounts;
 using ArbitrageEngine.Web.Components;
+using Microsoft.AspNetCore.HttpOverrides;
 using MudBlazor.Services;
 
 namespace ArbitrageEngine.Web.Extensions;
@@ -10,18 +13,40 @@ public static class WebUiExtensions
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        // Behind a proxy, only the configured proxies' X-Forwarded-For/-Proto are believed (real client address in the
+        // audit log and the rate limits); with none configured the headers are ignored.
+        var proxies = builder.Configuration.GetSection(AccountsOptions.SectionName + ":KnownProxies").Get<string[]>() ?? [];
+        builder.Services.Configure<ForwardedHeadersOptions>(options =>
+        {
+            options.ForwardedHeaders = proxies.Length > 0 ? ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto : ForwardedHeaders.None;
+            options.KnownIPNetworks.Clear();
+            options.KnownProxies.Clear();
+            foreach (var proxy in proxies)
+            {
+                options.KnownProxies.Add(IPAddress.Parse(proxy));
+            }
+        });
         return builder;
     }
 
     /// <summary>The request pipeline: errors, static assets, auth, antiforgery, pages, account endpoints and /health.</summary>
     public static WebApplication UseWebUi(this WebApplication app)
     {
+        app.UseForwardedHeaders();
+        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
         }
 
+        // HTTPS redirection only when the app is served over TLS (an https URL or port is configured).
+        if (app.Configuration["https_port"] is { Length: > 0 } || (app.Configuration["urls"] ?? "").Contains("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            app.UseHttpsRedirection();
+        }
+
         app.UseAuthentication();
+        app.UseAccountSecurity();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapStaticAssets().AllowAnonymous();

@@ -1,4 +1,4 @@
-using ArbitrageEngine.Engine.Persistence;
+using ArbitrageEngine.Web.Persistence;
 using ArbitrageEngine.Engine.Persistence.Local;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -36,7 +36,9 @@ public sealed partial class DatabaseStartup(
                     TimeoutSeconds = options.TimeoutSeconds,
                 };
                 local = new LocalPostgres(resolved, loggerFactory.CreateLogger<LocalPostgres>());
-                connectionString = await local.StartAsync(cancellationToken);
+                await local.StartAsync(cancellationToken);
+                // The app (and its migrations) run as a non-superuser owner role, not as the cluster's superuser.
+                connectionString = await local.PrepareAppRoleAsync(cancellationToken);
             }
             else
             {
@@ -48,6 +50,11 @@ public sealed partial class DatabaseStartup(
             await using var scope = scopeFactory.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<ArbitrageDbContext>();
             await db.Database.MigrateAsync(cancellationToken);
+            if (local is not null)
+            {
+                await local.SealAuditLogAsync(cancellationToken);
+            }
+
             LogMigrated(logger);
         }
         catch (Exception ex)

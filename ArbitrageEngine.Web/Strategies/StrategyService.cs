@@ -1,6 +1,7 @@
 using ArbitrageEngine.Engine.Loop;
 using ArbitrageEngine.Engine.Persistence;
 using ArbitrageEngine.Engine.Persistence.Engine;
+using ArbitrageEngine.Web.Persistence;
 using ArbitrageEngine.Engine.Persistence.Entities;
 using ArbitrageEngine.Engine.Persistence.Strategies;
 using ArbitrageEngine.Engine.Strategies;
@@ -18,7 +19,7 @@ namespace ArbitrageEngine.Web.Strategies;
 /// Every change to a strategy, for the UI and the API alike: validated (per-field errors, nothing partially
 /// saved), audited in the same transaction, and handed to the engine, which applies it before its next tick.
 /// </summary>
-public sealed class StrategyService(ArbitrageDbContext db, AuditLog audit, EngineCommandQueue engine, IOptions<MarketOptions> market, TimeProvider clock, LiveNotifier? notifier = null)
+public sealed class StrategyService(ArbitrageDbContext db, AuditLog audit, EngineCommandQueue engine, IOptions<MarketOptions> market, TimeProvider clock, LiveNotifier? notifier = null, StrategyQuota? quota = null)
 {
     private const string TargetType = "strategy";
     public const decimal MaxTopUp = 1_000_000m;
@@ -47,6 +48,11 @@ public sealed class StrategyService(ArbitrageDbContext db, AuditLog audit, Engin
         if (Validate(definition) is { } invalid)
         {
             return invalid;
+        }
+
+        if (quota is not null && await quota.CheckAsync(actor, ct) is { } refused)
+        {
+            return refused;
         }
 
         var now = clock.GetUtcNow();
@@ -140,7 +146,7 @@ public sealed class StrategyService(ArbitrageDbContext db, AuditLog audit, Engin
     /// <summary>Adds <paramref name="amount"/> USDT to both the initial and the current balance, recorded in balance_events.</summary>
     public async Task<OperationResult<StrategyDefinition>> AddBalanceAsync(Guid id, decimal amount, AuditActor actor, CancellationToken ct = default)
     {
-        if (amount <= 0 || amount > MaxTopUp)
+        if (decimal.Round(amount, 8) <= 0 || amount > MaxTopUp) // balances are numeric(20,8): a smaller amount would add nothing
         {
             return OperationResult.Fail("amount", $"The amount must be more than 0 and at most {MaxTopUp:N0} USDT.");
         }

@@ -170,12 +170,10 @@ public sealed partial class LocalPostgres(LocalPostgresOptions options, ILogger<
         SetMode(DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
-        await File.WriteAllTextAsync(PasswordFile, password, cancellationToken);
-        SetMode(PasswordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await WriteSecretFileAsync(PasswordFile, password, cancellationToken);
 
         var initPasswordFile = Path.Combine(Path.GetTempPath(), $"pginit-{Guid.NewGuid():N}");
-        await File.WriteAllTextAsync(initPasswordFile, password, cancellationToken);
-        SetMode(initPasswordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await WriteSecretFileAsync(initPasswordFile, password, cancellationToken);
         try
         {
             if (IsRoot)

@@ -7,9 +7,9 @@ namespace ArbitrageEngine.Engine.Persistence.Strategies;
 /// <summary>Seeds the 72-strategy factory grid on first start (no strategy stored yet); idempotent by id.</summary>
 public static class StrategySeeder
 {
-    public static async Task<int> SeedIfEmptyAsync(ArbitrageDbContext db, IReadOnlyCollection<string> symbols, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<int> SeedIfEmptyAsync(DbContext db, IReadOnlyCollection<string> symbols, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (await db.Strategies.AnyAsync(cancellationToken).ConfigureAwait(false))
+        if (await db.Set<StrategyRow>().AnyAsync(cancellationToken).ConfigureAwait(false))
         {
             return 0;
         }
@@ -21,7 +21,7 @@ public static class StrategySeeder
             StrategyRowMapper.ApplyTo(definition, row, includeBalances: true);
             // Creation order is the evaluation order: keep the grid's order with distinct timestamps.
             row.CreatedAt = row.UpdatedAt = row.StatusChangedAt = now.AddMilliseconds(order++);
-            db.Strategies.Add(row);
+            db.Set<StrategyRow>().Add(row);
         }
 
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,4 @@
-using ArbitrageEngine.Engine.Persistence.Entities;
+using ArbitrageEngine.Web.Persistence.Entities;
 using ArbitrageEngine.Tests.Infrastructure;
 using ArbitrageEngine.Web.Accounts;
 using Microsoft.EntityFrameworkCore;
@@ -17,7 +17,7 @@ public sealed class RegistrationServiceTests(PostgresFixture postgres) : AppTest
         return code.Code;
     }
 
-    private async Task<OperationResult<AppUser>> RegisterAsync(string code, string userName, string password = "secret-pass-1", string? confirm = null)
+    private async Task<OperationResult<AppUser>> RegisterAsync(string code, string userName, string password = "secret-password-1", string? confirm = null)
     {
         await using var scope = App.CreateScope();
         var service = scope.ServiceProvider.GetRequiredService<RegistrationService>();
@@ -120,7 +120,7 @@ public sealed class RegistrationServiceTests(PostgresFixture postgres) : AppTest
     {
         var code = await CreateCodeAsync();
 
-        var result = await RegisterAsync(code, "gina", password: "nodigitsatall");
+        var result = await RegisterAsync(code, "gina", password: "Password2026!");
 
         Assert.NotNull(result.Status.ErrorFor(nameof(RegisterRequest.Password)));
         Assert.Equal(0, (await CountsAsync(code)).Uses);

@@ -1,4 +1,4 @@
-using ArbitrageEngine.Engine.Persistence.Entities;
+using ArbitrageEngine.Web.Persistence.Entities;
 using ArbitrageEngine.Tests.Infrastructure;
 using ArbitrageEngine.Web.Accounts;
 using Microsoft.AspNetCore.Identity;
@@ -15,7 +15,7 @@ public sealed class UserAdminServiceTests(PostgresFixture postgres) : AppTest(po
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         var admin = await users.FindByNameAsync(TestApp.AdminUserName);
         var user = new AppUser { UserName = "victim" };
-        Assert.True((await users.CreateAsync(user, "victim-pass-1")).Succeeded);
+        Assert.True((await users.CreateAsync(user, "victim-password-1")).Succeeded);
         await users.AddToRoleAsync(user, Roles.User);
         return (new AuditActor(admin!.UserName!, admin.Id, "127.0.0.1"), user.Id);
     }

@@ -73,7 +73,7 @@ public sealed class FundingHistoryTests(PostgresFixture postgres) : IAsyncLifeti
     public async Task RecordFromSnapshotsAsync_PassedSettlement_LastRateBeforeItStoredOnce()
     {
         const long settle = 1_700_006_400_000; // an 8-hour boundary
-        var writer = new MarketDataStore(_dataSource);
+        var writer = new MarketDataStore(_dataSource, datasetId: 1);
         await writer.WriteAsync(
         [
             MarketEvent.ForFunding(new FundingSnapshot("BTCUSDT", settle - 120_000, 100, 100, 0.0002, settle)),
@@ -93,7 +93,7 @@ public sealed class FundingHistoryTests(PostgresFixture postgres) : IAsyncLifeti
     public async Task SnapshotStore_CandlesAndRetention_FromStoredSnapshots()
     {
         const long hour = 1_700_006_400_000;
-        var writer = new MarketDataStore(_dataSource);
+        var writer = new MarketDataStore(_dataSource, datasetId: 1);
         await writer.WriteAsync(
         [
             MarketEvent.ForFunding(new FundingSnapshot("ETHUSDT", hour, 1, 1, 0.0001, hour + 1)),

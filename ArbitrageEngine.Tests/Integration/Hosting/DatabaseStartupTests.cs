@@ -1,5 +1,5 @@
 using System.Net;
-using ArbitrageEngine.Engine.Persistence.Entities;
+using ArbitrageEngine.Web.Persistence.Entities;
 using ArbitrageEngine.Tests.Infrastructure;
 using ArbitrageEngine.Web.Hosting;
 using Microsoft.EntityFrameworkCore;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using ArbitrageEngine.Engine.Persistence.Entities;
+using ArbitrageEngine.Web.Persistence.Entities;
 using ArbitrageEngine.Tests.Infrastructure;
 using ArbitrageEngine.Web.Accounts;
 using ArbitrageEngine.Web.Hosting.Market;

@@ -63,6 +63,8 @@ public sealed class MarketPipelineAppTests(PostgresFixture postgres) : IAsyncLif
         });
         Assert.Equal(HttpStatusCode.Redirect, (await client.PostAsync("/account/login", form)).StatusCode);
         var session = (Client: client, Cookies: cookies);
+        // A cookie client that is not a browser page: says so, as the CSRF rule for cookie API writes requires.
+        client.DefaultRequestHeaders.Add("X-Requested-With", "tests");
         var list = await session.Client.GetFromJsonAsync<JsonElement>("/api/strategies");
         Assert.Equal(72, list.GetArrayLength());
 

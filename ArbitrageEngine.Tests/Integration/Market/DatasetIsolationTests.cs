@@ -37,7 +37,7 @@ public sealed class DatasetIsolationTests(PostgresFixture postgres)
     /// <summary>Runs the configured source the way the app starts it (resumed from the active dataset) until <paramref name="enough"/> holds.</summary>
     private static async Task<List<SymbolTrade>> RunSourceAsync(MarketDatabase market, Func<IReadOnlyList<SymbolTrade>, bool> enough)
     {
-        var factory = new MarketSourceFactory(Microsoft.Extensions.Options.Options.Create(Options()), new ConfigurationBuilder().Build(), TimeProvider.System, NullLoggerFactory.Instance);
+        var factory = new MarketSourceFactory(Microsoft.Extensions.Options.Options.Create(Options()), new ConfigurationBuilder().Build(), new MarketClock(TimeProvider.System, 1), NullLoggerFactory.Instance);
         var source = (SimulatedMarketSource)(await factory.CreateAsync(await market.TradesAsync(CancellationToken.None), CancellationToken.None))!;
         var channel = Channel.CreateUnbounded<MarketEvent>();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));

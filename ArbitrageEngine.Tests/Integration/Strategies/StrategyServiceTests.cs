@@ -33,7 +33,7 @@ public sealed class StrategyServiceTests(PostgresFixture postgres) : IAsyncLifet
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private (StrategyService Service, ArbitrageEngine.Engine.Persistence.ArbitrageDbContext Db) NewService()
+    private (StrategyService Service, ArbitrageEngine.Web.Persistence.ArbitrageDbContext Db) NewService()
     {
         var db = PostgresFixture.CreateContext(_connectionString);
         var options = Options.Create(new MarketOptions { Symbols = MarketOptions.DefaultSymbols });

@@ -7,6 +7,7 @@ using ArbitrageEngine.Engine.Market.History;
 using ArbitrageEngine.Engine.Paper;
 using ArbitrageEngine.Engine.Persistence;
 using ArbitrageEngine.Engine.Persistence.Engine;
+using ArbitrageEngine.Web.Persistence;
 using ArbitrageEngine.Engine.Persistence.Market;
 using ArbitrageEngine.Engine.Persistence.Strategies;
 using ArbitrageEngine.Engine.Strategies;
