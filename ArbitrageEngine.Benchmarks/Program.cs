@@ -7,6 +7,11 @@ using BenchmarkDotNet.Running;
 // scripts/pipeline-load.sh [--minutes 10] [--clients 100]                       (the live app under load; see Live/PipelineLoad.cs)
 // scripts/plaza-load.sh [--strategies 1000] [--runs 5]                          (plaza first render in Chromium; see Live/PlazaLoad.cs)
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- --connector-load [--seconds 20] [--rate 1000] [--symbols 4]
+if (args is ["tick-profile", ..])
+{
+    return ArbitrageEngine.Benchmarks.Engine.TickProfile.Run(args);
+}
+
 if (args is ["storage", ..])
 {
     return await StorageLoad.RunAsync(args);

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Runtime.CompilerServices;
 
 namespace ArbitrageEngine.Engine.State;
@@ -109,64 +108,151 @@ internal sealed class QtyPercentiles()
         return w.Select(rank - below);
     }
 
-    /// <summary>Exact multiset (value → count) of one bucket's members.</summary>
+    /// <summary>
+    /// Exact multiset of one bucket's members, split into 256 sub-buckets by the next 8 bits of the IEEE-754
+    /// pattern (same order as the values). Each sub-bucket keeps its distinct values sorted with their counts, so
+    /// add and remove are a binary search in a short array and a query walks 256 counts and one short array:
+    /// no sort and no allocation per tick, however many distinct quantities the bucket holds.
+    /// </summary>
     private sealed class BucketWatcher
     {
-        private readonly Dictionary<double, int> _counts = [];
-        private double[] _sorted = [];
-        private bool _dirty = true;
+        private const int SubShift = 40;
+        private const int SubCount = 256;
+        private readonly int[] _subTotals = new int[SubCount];
+        private readonly SortedCounts?[] _subs = new SortedCounts?[SubCount];
 
         public int Key { get; private set; } = -1;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static int SubOf(double qty) => (int)((ulong)BitConverter.DoubleToInt64Bits(qty) >> SubShift) & (SubCount - 1);
+
         public void Add(double qty)
         {
-            ref var count = ref CollectionsMarshal.GetValueRefOrAddDefault(_counts, qty, out var exists);
-            count++;
-            _dirty |= !exists;
+            var sub = SubOf(qty);
+            _subTotals[sub]++;
+            (_subs[sub] ??= new SortedCounts()).Add(qty);
         }
 
         public void Remove(double qty)
         {
-            ref var count = ref CollectionsMarshal.GetValueRefOrNullRef(_counts, qty);
-            if (--count == 0)
-            {
-                _counts.Remove(qty);
-                _dirty = true;
-            }
+            var sub = SubOf(qty);
+            _subTotals[sub]--;
+            _subs[sub]!.Remove(qty);
         }
 
         public void Rebuild(int key, TradeLog log, double lo, double hi)
         {
             Key = key;
-            _counts.Clear();
-            log.ForEachQtyInRange(lo, hi, this, static (w, q) => w._counts[q] = w._counts.GetValueOrDefault(q) + 1);
-            _dirty = true;
+            Array.Clear(_subTotals);
+            foreach (var sub in _subs)
+            {
+                sub?.Clear();
+            }
+
+            log.ForEachQtyInRange(lo, hi, this, static (w, q) => w.Add(q));
         }
 
         public double Select(long rank)
         {
-            if (_dirty)
+            var sub = 0;
+            while (rank >= _subTotals[sub])
             {
-                if (_sorted.Length != _counts.Count)
+                rank -= _subTotals[sub++];
+                if (sub == SubCount)
                 {
-                    _sorted = new double[_counts.Count];
+                    throw new InvalidOperationException("bucket counts out of sync");
                 }
-
-                _counts.Keys.CopyTo(_sorted, 0);
-                Array.Sort(_sorted);
-                _dirty = false;
             }
 
-            foreach (var value in _sorted)
+            return _subs[sub]!.Select(rank);
+        }
+    }
+
+    /// <summary>Distinct values in ascending order with their multiplicities.</summary>
+    private sealed class SortedCounts
+    {
+        private double[] _values = new double[4];
+        private int[] _counts = new int[4];
+        private int _length;
+
+        public void Clear() => _length = 0;
+
+        public void Add(double value)
+        {
+            var i = IndexOf(value);
+            if (i >= 0)
             {
-                rank -= _counts[value];
+                _counts[i]++;
+                return;
+            }
+
+            i = ~i;
+            if (_length == _values.Length)
+            {
+                Array.Resize(ref _values, _length * 2);
+                Array.Resize(ref _counts, _length * 2);
+            }
+
+            Array.Copy(_values, i, _values, i + 1, _length - i);
+            Array.Copy(_counts, i, _counts, i + 1, _length - i);
+            _values[i] = value;
+            _counts[i] = 1;
+            _length++;
+        }
+
+        public void Remove(double value)
+        {
+            var i = IndexOf(value);
+            if (i < 0)
+            {
+                throw new InvalidOperationException("bucket counts out of sync");
+            }
+
+            if (--_counts[i] == 0)
+            {
+                _length--;
+                Array.Copy(_values, i + 1, _values, i, _length - i);
+                Array.Copy(_counts, i + 1, _counts, i, _length - i);
+            }
+        }
+
+        public double Select(long rank)
+        {
+            for (var i = 0; i < _length; i++)
+            {
+                rank -= _counts[i];
                 if (rank < 0)
                 {
-                    return value;
+                    return _values[i];
                 }
             }
 
             throw new InvalidOperationException("bucket counts out of sync");
+        }
+
+        /// <summary>Index of <paramref name="value"/>, or the bitwise complement of where it belongs.</summary>
+        private int IndexOf(double value)
+        {
+            int lo = 0, hi = _length - 1;
+            while (lo <= hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                var v = _values[mid];
+                if (v < value)
+                {
+                    lo = mid + 1;
+                }
+                else if (v > value)
+                {
+                    hi = mid - 1;
+                }
+                else
+                {
+                    return mid;
+                }
+            }
+
+            return ~lo;
         }
     }
 }

@@ -24,8 +24,7 @@ public sealed class SymbolState
     private readonly QtyPercentiles _qty = new();
     private readonly AtrCalculator _atr;
     private readonly WhaleFlow _whale;
-    private readonly List<LargeTrade> _recentLarge = [];
-    private readonly List<LargeTrade> _largeMerge = [];
+    private readonly LargeTradeTracker _large;
     private readonly PercentileFloor _floor;
 
     private long _fastStart;
@@ -52,6 +51,7 @@ public sealed class SymbolState
         _settings = settings;
         _atr = new AtrCalculator(settings.AtrLength, settings.AtrPeriodMs, settings.AtrHistoryLength);
         _whale = new WhaleFlow(settings.WhaleMinUsd, settings.WhaleWindowMs);
+        _large = new LargeTradeTracker(settings.LargeTradeWindowMs);
         _floor = settings.FloorFor(symbol);
         if (!(settings.FastWindowMs <= settings.MidWindowMs && settings.MidWindowMs <= settings.DayWindowMs && settings.VwapWindowMs <= settings.DayWindowMs))
         {
@@ -85,6 +85,9 @@ public sealed class SymbolState
 
     /// <summary>Times an exact percentile bucket had to be rebuilt from the window (diagnostics).</summary>
     public long PercentileRebuilds => _qty.Rebuilds;
+
+    /// <summary>Times the recent-large-trades list needed a full 15-minute rescan (diagnostics).</summary>
+    public long LargeTradeFullScans => _large.FullScans;
 
     /// <summary>Managed bytes held by the 24 h trade storage.</summary>
     public long WindowBytes => _log.AllocatedBytes;
@@ -224,7 +227,8 @@ public sealed class SymbolState
         var atr = _atr.Atr();
         var atrPct = _atr.RecordPercentile(atr);
         var (p95, p99) = Percentiles();
-        UpdateLargeTrades(nowMs, p99);
+        _large.Update(_log, _fastStart, nowMs, p99);
+        var recentLarge = _large.Recent;
 
         var slope = _snapshots >= 1 ? cvdFast - _prevCvdFast : 0.0;
         var accel = _snapshots >= 2 ? slope - _prevSlope : 0.0;
@@ -242,7 +246,7 @@ public sealed class SymbolState
 
         double maxBuy = 0, maxSell = 0;
         bool anyBuy = false, anySell = false;
-        foreach (var large in _recentLarge)
+        foreach (var large in recentLarge)
         {
             if (large.IsBuyerMaker)
             {
@@ -284,7 +288,7 @@ public sealed class SymbolState
             TieredCvdWhale = Features[FeatureKey.TieredCvdWhale],
             FundingRate = Features[FeatureKey.FundingRate],
             CvdByWindow = cvdByWindow,
-            LargeTrades = _recentLarge.ToArray(),
+            LargeTrades = recentLarge.ToArray(),
             MaxLargeBuyQty = maxBuy,
             MaxLargeSellQty = maxSell,
             AnyLargeBuy = anyBuy,
@@ -312,46 +316,6 @@ public sealed class SymbolState
         var p95 = _qty.Select((long)Math.Floor(n * 0.95), _log, watcher: 0);
         var p99 = _qty.Select((long)Math.Floor(n * 0.99), _log, watcher: 1);
         return (Math.Max(p95, _floor.P95), Math.Max(p99, _floor.P99));
-    }
-
-    private void UpdateLargeTrades(long nowMs, double p99)
-    {
-        var cutoff = nowMs - _settings.LargeTradeWindowMs;
-        _recentLarge.RemoveAll(t => t.TimeMs < cutoff);
-
-        // Candidates: trades of the 30 m window newer than the cutoff with qty ≥ p99, merged by agg_id.
-        _largeMerge.Clear();
-        var existing = 0;
-        for (var seq = _log.LowerBoundTime(_fastStart, cutoff + 1); seq < _log.End; seq++)
-        {
-            var signed = _log.SignedQtyAt(seq);
-            var qty = Math.Abs(signed);
-            if (qty < p99)
-            {
-                continue;
-            }
-
-            var aggId = _log.AggIdAt(seq);
-            while (existing < _recentLarge.Count && _recentLarge[existing].AggId < aggId)
-            {
-                _largeMerge.Add(_recentLarge[existing++]);
-            }
-
-            if (existing < _recentLarge.Count && _recentLarge[existing].AggId == aggId)
-            {
-                continue;
-            }
-
-            _largeMerge.Add(new LargeTrade(aggId, _log.TimeAt(seq), qty, signed < 0));
-        }
-
-        while (existing < _recentLarge.Count)
-        {
-            _largeMerge.Add(_recentLarge[existing++]);
-        }
-
-        _recentLarge.Clear();
-        _recentLarge.AddRange(_largeMerge);
     }
 
     private (double Change, int Score) OpenInterestEnvironment()
