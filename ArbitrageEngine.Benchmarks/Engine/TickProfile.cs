@@ -1,72 +1,114 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using ArbitrageEngine.Engine.Performance;
-using ArbitrageEngine.Engine.Scoring;
 
 namespace ArbitrageEngine.Benchmarks.Engine;
 
-/// <summary>Scratch: per-phase timing of ticks.</summary>
+/// <summary>
+/// <c>tick-profile [--strategies 1000] [--ticks 300] [--warmup 3]</c>: per-tick wall time, thread CPU time (Linux), managed
+/// bytes allocated and gen0 collections of <c>SignalEngine.Tick</c> in the <c>perf</c> tick scenario. On a shared
+/// 2-core machine wall-time percentiles mostly measure the neighbours; thread CPU time and allocation counts show
+/// what the tick itself costs, and comparing the two tells preemption from work.
+/// </summary>
 public static class TickProfile
 {
     public static int Run(string[] args)
     {
-        var ticks = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
-        var (engine, flows, now) = EnginePerf.BuildTickScenario(1000);
-        var rows = new List<(double Total, double Snap0, double Snap1, double Snap2, double Snap3, double Score, long Alloc, int Gc)>();
-        for (var i = 0; i < ticks; i++)
+        int Arg(string name, int fallback)
         {
-            foreach (var (symbol, flow) in flows)
-            {
-                while (flow.CurrentTimeMs <= now)
-                {
-                    engine.OnTrade(symbol, flow.Next());
-                }
-            }
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+        }
 
+        var strategies = Arg("--strategies", 1000);
+        var ticks = Arg("--ticks", 300);
+        var warmup = Arg("--warmup", 3);
+        var (engine, flows, now) = EnginePerf.BuildTickScenario(strategies);
+        var wall = new List<double>();
+        var cpu = new List<double>();
+        var alloc = new List<long>();
+        var gcs = new List<string>();
+        var collections = 0;
+        for (var i = 0; i < ticks + warmup; i++)
+        {
+            EnginePerf.AdvanceTo(engine, flows, now);
             var gc = GC.CollectionCount(0);
-            var alloc = GC.GetAllocatedBytesForCurrentThread();
+            var (g1, g2) = (GC.CollectionCount(1), GC.CollectionCount(2));
+            var pause0 = GC.GetTotalPauseDuration();
+            var (scans, rebuilds) = (engine.States.Sum(s => s.LargeTradeFullScans), engine.States.Sum(s => s.PercentileRebuilds));
+            var bytes = GC.GetAllocatedBytesForCurrentThread();
+            var cpu0 = ThreadCpuMs();
             var sw = Stopwatch.StartNew();
-            if (args.Contains("engine"))
+            engine.Tick(now);
+            var elapsed = sw.Elapsed.TotalMilliseconds;
+            var cpuMs = ThreadCpuMs() - cpu0;
+            if (i >= warmup)
             {
-                engine.Tick(now);
-                rows.Add((sw.Elapsed.TotalMilliseconds, 0, 0, 0, 0, 0, GC.GetAllocatedBytesForCurrentThread() - alloc, GC.CollectionCount(0) - gc));
-                if (sw.Elapsed.TotalMilliseconds > 3) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"slow tick {i}: {sw.Elapsed.TotalMilliseconds:0.000} gc={GC.CollectionCount(0) - gc}"));
-                now += 15_000;
-                continue;
+                wall.Add(elapsed);
+                cpu.Add(cpuMs);
+                alloc.Add(GC.GetAllocatedBytesForCurrentThread() - bytes);
+                collections += GC.CollectionCount(0) - gc;
+                gcs.Add(string.Create(CultureInfo.InvariantCulture, $"gc0/1/2 +{GC.CollectionCount(0) - gc}/{GC.CollectionCount(1) - g1}/{GC.CollectionCount(2) - g2} pause {(GC.GetTotalPauseDuration() - pause0).TotalMilliseconds:0.000} ms, large scans +{engine.States.Sum(s => s.LargeTradeFullScans) - scans}, rebuilds +{engine.States.Sum(s => s.PercentileRebuilds) - rebuilds}, positions {engine.Broker.ActiveCount}"));
             }
 
-            var snaps = new double[4];
-            var snapshots = new ArbitrageEngine.Engine.State.MarketSnapshot[4];
-            for (var s = 0; s < 4; s++)
-            {
-                var t0 = sw.Elapsed.TotalMilliseconds;
-                snapshots[s] = engine.States[s].Snapshot(now, engine.Settings.WarmupMs);
-                snaps[s] = sw.Elapsed.TotalMilliseconds - t0;
-            }
-
-            var t1 = sw.Elapsed.TotalMilliseconds;
-            var ph = ArbitrageEngine.Engine.State.SymbolState.Phase;
-            if (i > 0 && t1 > 1.5) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"tick {i} snapshot {t1:0.000}: evict={ph[0]:0.000} whale/atr={ph[1]:0.000} pct={ph[2]:0.000} large={ph[3]:0.000} misc={ph[4]:0.000} large#={snapshots[2].LargeTrades.Count}"));
-            Array.Clear(ph);
-            double sum = 0;
-            foreach (var st in engine.Strategies)
-            {
-                var snap = snapshots[Array.IndexOf(EnginePerf.Symbols, st.Symbol)];
-                sum += Scorer.Score(st, snap).Score;
-            }
-
-            var score = sw.Elapsed.TotalMilliseconds - t1;
-            rows.Add((sw.Elapsed.TotalMilliseconds, snaps[0], snaps[1], snaps[2], snaps[3], score, GC.GetAllocatedBytesForCurrentThread() - alloc, GC.CollectionCount(0) - gc));
             now += 15_000;
         }
 
-        foreach (var r in rows.OrderByDescending(r => r.Total).Take(15))
+        static double Pct(List<double> values, double p)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total={r.Total:0.000} snaps={r.Snap0:0.000}/{r.Snap1:0.000}/{r.Snap2:0.000}/{r.Snap3:0.000} score={r.Score:0.000} alloc={r.Alloc} gc={r.Gc}"));
+            var sorted = values.Order().ToList();
+            return sorted[Math.Min(sorted.Count - 1, (int)(sorted.Count * p))];
         }
 
-        var sorted = rows.Select(r => r.Total).Order().ToList();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median={sorted[sorted.Count / 2]:0.000} p99={sorted[(int)(sorted.Count * 0.99)]:0.000} medianScore={rows.Select(r => r.Score).Order().ElementAt(rows.Count / 2):0.000} medianAlloc={rows.Select(r => r.Alloc).Order().ElementAt(rows.Count / 2)}"));
+        if (args.Contains("--list"))
+        {
+            foreach (var (ms, index) in cpu.Select((c, k) => (c, k)).OrderByDescending(x => x.c).Take(10))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"slow tick #{index + warmup}: cpu {ms:0.###} ms, wall {wall[index]:0.###} ms, {alloc[index]} B, {gcs[index]}"));
+            }
+        }
+
+        void Print(string name, double value) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}={value:0.###}"));
+        Print("strategies", strategies);
+        Print("ticks", ticks);
+        Print("wall_median_ms", Pct(wall, 0.5));
+        Print("wall_p99_ms", Pct(wall, 0.99));
+        Print("wall_max_ms", wall.Max());
+        Print("cpu_median_ms", Pct(cpu, 0.5));
+        Print("cpu_p99_ms", Pct(cpu, 0.99));
+        Print("cpu_max_ms", cpu.Max());
+        Print("alloc_bytes_per_tick_median", Pct(alloc.Select(a => (double)a).ToList(), 0.5));
+        Print("alloc_bytes_per_strategy", Pct(alloc.Select(a => (double)a).ToList(), 0.5) / strategies);
+        Print("gen0_collections", collections);
+        Print("large_trade_full_scans", engine.States.Sum(s => s.LargeTradeFullScans));
+        Print("percentile_rebuilds", engine.States.Sum(s => s.PercentileRebuilds));
         return 0;
     }
+
+    /// <summary>CPU time of the calling thread (CLOCK_THREAD_CPUTIME_ID), NaN off Linux.</summary>
+    private static double ThreadCpuMs()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return double.NaN;
+        }
+
+        _ = ClockGetTime(3, out var ts);
+        return (ts.Seconds * 1e3) + (ts.Nanoseconds / 1e6);
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    // DllImport, not LibraryImport: the source-generated form needs unsafe code enabled for the whole project.
+#pragma warning disable SYSLIB1054
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int ClockGetTime(int clockId, out TimeSpec ts);
+#pragma warning restore SYSLIB1054
 }

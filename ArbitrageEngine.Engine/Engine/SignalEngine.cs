@@ -134,6 +134,9 @@ public sealed partial class SignalEngine
     /// One evaluation at <paramref name="nowMs"/> (engine.md §2.1, §5): timeouts, a snapshot per symbol, then
     /// score and decide every running strategy in creation order. Ticks must not go back in time.
     /// </summary>
+    // Optimised at first call: a tick runs once per 15 s, so tiered JIT would recompile this loop on the engine thread
+    // (OSR) twice in the first few hundred ticks, a 12-15 ms stall each (tick-profile, JitDisasmSummary).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Tick(long nowMs)
     {
         if (nowMs < _lastTick)

@@ -107,13 +107,7 @@ public static class EnginePerf
         var durations = new List<double>(ticks);
         for (var i = 0; i < ticks + 3; i++)
         {
-            foreach (var (symbol, flow) in flows)
-            {
-                while (flow.CurrentTimeMs <= nowMs)
-                {
-                    engine.OnTrade(symbol, flow.Next());
-                }
-            }
+            AdvanceTo(engine, flows, nowMs);
 
             var sw = Stopwatch.StartNew();
             engine.Tick(nowMs);
@@ -127,6 +121,18 @@ public static class EnginePerf
 
         durations.Sort();
         return (durations[durations.Count / 2], durations[Math.Min(durations.Count - 1, (int)(durations.Count * 0.99))]);
+    }
+
+    /// <summary>Applies every trade of <paramref name="flows"/> up to <paramref name="nowMs"/> (all trades ≤ tick before the tick).</summary>
+    public static void AdvanceTo(SignalEngine engine, Dictionary<string, SyntheticTrades> flows, long nowMs)
+    {
+        foreach (var (symbol, flow) in flows)
+        {
+            while (flow.CurrentTimeMs <= nowMs)
+            {
+                engine.OnTrade(symbol, flow.Next());
+            }
+        }
     }
 
     /// <summary>A deterministic mix of strategies over every symbol, window pair and TP profile.</summary>

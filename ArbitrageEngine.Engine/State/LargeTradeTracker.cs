@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ArbitrageEngine.Engine.State;
 
 /// <summary>
@@ -25,6 +27,7 @@ internal sealed class LargeTradeTracker(long windowMs)
 
     /// <param name="log">The window storage (already evicted by <paramref name="nowMs"/>).</param>
     /// <param name="searchFrom">A sequence at or before the first trade newer than the cutoff (the 30 m window start).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Update(TradeLog log, long searchFrom, long nowMs, double p99)
     {
         var cutoff = nowMs - windowMs;
@@ -53,6 +56,7 @@ internal sealed class LargeTradeTracker(long windowMs)
     }
 
     /// <summary>Trades from <paramref name="from"/> on were never examined: all are newer than every listed entry.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ScanNew(TradeLog log, long from, double p99)
     {
         for (var seq = from; seq < log.End; seq++)
@@ -72,6 +76,7 @@ internal sealed class LargeTradeTracker(long windowMs)
     }
 
     /// <summary>The specification's scan of the whole range, merged with the list by agg_id; rebuilds the left-out maximum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FullScan(TradeLog log, long first, double p99)
     {
         FullScans++;

@@ -75,6 +75,7 @@ internal sealed class QtyPercentiles()
     }
 
     /// <summary>The element of ascending rank <paramref name="rank"/> (0-based) among the window's |qty|, using watcher <paramref name="watcher"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Select(long rank, TradeLog log, int watcher)
     {
         if (rank < 0 || rank >= Count)
@@ -140,6 +141,7 @@ internal sealed class QtyPercentiles()
             _subs[sub]!.Remove(qty);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Rebuild(int key, TradeLog log, double lo, double hi)
         {
             Key = key;
@@ -152,6 +154,7 @@ internal sealed class QtyPercentiles()
             log.ForEachQtyInRange(lo, hi, this, static (w, q) => w.Add(q));
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public double Select(long rank)
         {
             var sub = 0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ArbitrageEngine.Engine.Engine;
 using ArbitrageEngine.Engine.Market;
 using ArbitrageEngine.Engine.Strategies;
@@ -189,6 +190,7 @@ public sealed class SymbolState
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RecomputeVwapSums()
     {
         _vwapEvictions = 0;
@@ -216,6 +218,11 @@ public sealed class SymbolState
     }
 
     /// <summary>Evicts by <paramref name="nowMs"/> and builds the snapshot of engine.md §2.1.</summary>
+    /// <remarks>
+    /// Optimised at first call, like every once-per-tick method with loops: tiered JIT would otherwise run it
+    /// unoptimised for the first ticks and then recompile it on the engine thread (OSR), a stall inside a tick.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public MarketSnapshot Snapshot(long nowMs, long warmupMs)
     {
         EvictWindows(nowMs);

@@ -183,6 +183,7 @@ internal sealed class TradeLog
     }
 
     /// <summary>Recomputes every stored prefix exactly from the window contents, rebased at the head.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RecomputePrefixes()
     {
         var running = 0.0;
@@ -198,6 +199,7 @@ internal sealed class TradeLog
     }
 
     /// <summary>Calls <paramref name="visit"/> for every live trade whose |qty| lies in [lo, hi).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ForEachQtyInRange<TState>(double lo, double hi, TState state, Action<TState, double> visit)
     {
         var seq = Head;
