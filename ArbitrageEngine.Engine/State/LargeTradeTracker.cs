@@ -18,6 +18,8 @@ internal sealed class LargeTradeTracker(long windowMs)
 
     /// <summary>Log sequence below which every trade newer than the cutoff was examined.</summary>
     private long _examinedEnd = long.MinValue;
+    private long _newerThanCutoff;
+    private long _lastNowMs = long.MinValue;
 
     /// <summary>Times the whole 15-minute range had to be rescanned (diagnostics).</summary>
     public long FullScans { get; private set; }
@@ -42,7 +44,10 @@ internal sealed class LargeTradeTracker(long windowMs)
         _recent.RemoveRange(0, aged);
         _leftOut.ExpireUpTo(cutoff);
 
-        var first = log.LowerBoundTime(searchFrom, cutoff + 1);
+        // First trade newer than the cutoff: moved forward from the previous snapshot's (back to the head if time went back).
+        _newerThanCutoff = log.SeekTime(nowMs >= _lastNowMs ? _newerThanCutoff : log.Head, cutoff + 1);
+        _lastNowMs = nowMs;
+        var first = Math.Max(_newerThanCutoff, searchFrom);
         if (_leftOut.Count > 0 && _leftOut.Max >= p99)
         {
             FullScan(log, first, p99);

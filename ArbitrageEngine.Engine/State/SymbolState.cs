@@ -40,6 +40,12 @@ public sealed class SymbolState
     private long _vwapEvictions;
     private long _dayEvictions;
 
+    // Start sequence of every strategy CVD window at the previous snapshot: each tick moves them forward by the trades
+    // of one interval (SeekTime) instead of a binary search over the whole window per window and symbol.
+    private readonly long[] _windowStarts = new long[StrategyNames.AllWindows.Length];
+    private readonly long[] _windowMs = [.. StrategyNames.AllWindows.Select(w => w.Milliseconds())];
+    private long _lastSnapshotMs = long.MinValue;
+
     private int _snapshots;
     private double _prevCvdFast;
     private double _prevSlope;
@@ -246,9 +252,15 @@ public sealed class SymbolState
         var (oiChange, environment) = OpenInterestEnvironment();
 
         var cvdByWindow = new double[StrategyNames.AllWindows.Length];
+        var forward = nowMs >= _lastSnapshotMs; // a snapshot back in time (tests only) restarts the cursors at the head
+        _lastSnapshotMs = nowMs;
         foreach (var window in StrategyNames.AllWindows)
         {
-            cvdByWindow[(int)window] = CvdOver(window.Milliseconds(), nowMs);
+            var i = (int)window;
+            var windowMs = _windowMs[i];
+            var start = _log.SeekTime(forward ? _windowStarts[i] : _log.Head, nowMs - windowMs);
+            _windowStarts[i] = start;
+            cvdByWindow[i] = _log.CvdFrom(Math.Max(start, SmallestWindowStart(windowMs)));
         }
 
         double maxBuy = 0, maxSell = 0;
@@ -304,13 +316,13 @@ public sealed class SymbolState
     }
 
     /// <summary>CVD of trades with time ≥ now − <paramref name="windowMs"/>, from the smallest maintained window that holds them.</summary>
-    public double CvdOver(long windowMs, long nowMs)
-    {
-        var from = windowMs <= _settings.FastWindowMs ? _fastStart
-            : windowMs <= _settings.MidWindowMs ? _midStart
-            : _log.Head;
-        return _log.CvdFrom(_log.LowerBoundTime(from, nowMs - windowMs));
-    }
+    public double CvdOver(long windowMs, long nowMs) =>
+        _log.CvdFrom(_log.LowerBoundTime(SmallestWindowStart(windowMs), nowMs - windowMs));
+
+    private long SmallestWindowStart(long windowMs) =>
+        windowMs <= _settings.FastWindowMs ? _fastStart
+        : windowMs <= _settings.MidWindowMs ? _midStart
+        : _log.Head;
 
     private (double P95, double P99) Percentiles()
     {

@@ -182,6 +182,50 @@ internal sealed class TradeLog
         return lo;
     }
 
+    /// <summary>
+    /// First sequence at or after max(<paramref name="from"/>, head) whose time is ≥ <paramref name="minTime"/>: an
+    /// exponential search forward from <paramref name="from"/>, then a binary search. A window start that moved a few
+    /// hundred trades since the last tick costs a few probes in cache-hot memory; a long jump stays logarithmic.
+    /// </summary>
+    public long SeekTime(long from, long minTime)
+    {
+        var lo = Math.Max(from, Head);
+        if (lo >= End || TimeAt(lo) >= minTime)
+        {
+            return lo;
+        }
+
+        // Invariant: TimeAt(lo) < minTime; the answer lies in (lo, hi].
+        long hi = End, step = 1;
+        while (lo + step < End)
+        {
+            if (TimeAt(lo + step) >= minTime)
+            {
+                hi = lo + step;
+                break;
+            }
+
+            lo += step;
+            step <<= 1;
+        }
+
+        lo++;
+        while (lo < hi)
+        {
+            var mid = lo + ((hi - lo) >> 1);
+            if (TimeAt(mid) < minTime)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
     /// <summary>Recomputes every stored prefix exactly from the window contents, rebased at the head.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RecomputePrefixes()
