@@ -50,78 +50,74 @@ internal sealed class LargeTradeTracker(long windowMs)
         var first = Math.Max(_newerThanCutoff, searchFrom);
         if (_leftOut.Count > 0 && _leftOut.Max >= p99)
         {
-            FullScan(log, first, p99);
+            // A trade left out earlier now qualifies: the specification's scan of the whole range, merged by agg_id.
+            FullScans++;
+            _leftOut.Clear();
+            _merge.Clear();
+            Scan(log, first, p99, _merge, merge: true);
+            _recent.Clear();
+            _recent.AddRange(_merge);
         }
         else
         {
-            ScanNew(log, Math.Max(first, _examinedEnd), p99);
+            // Trades from here on were never examined: all are newer than every listed entry.
+            Scan(log, Math.Max(first, _examinedEnd), p99, _recent, merge: false);
         }
 
         _examinedEnd = log.End;
     }
 
-    /// <summary>Trades from <paramref name="from"/> on were never examined: all are newer than every listed entry.</summary>
+    /// <summary>
+    /// Examines trades [<paramref name="from"/>, end): qty ≥ p99 goes to <paramref name="into"/>, the rest to the
+    /// left-out maximum. With <paramref name="merge"/>, listed entries are merged in agg_id order and never re-added
+    /// nor counted as left out. One method for both paths so the rare full scan is compiled with the first tick.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ScanNew(TradeLog log, long from, double p99)
+    private void Scan(TradeLog log, long from, double p99, List<LargeTrade> into, bool merge)
     {
-        for (var seq = from; seq < log.End; seq++)
-        {
-            var signed = log.SignedQtyAt(seq);
-            var qty = Math.Abs(signed);
-            var time = log.TimeAt(seq);
-            if (qty >= p99)
-            {
-                _recent.Add(new LargeTrade(log.AggIdAt(seq), time, qty, signed < 0));
-            }
-            else
-            {
-                _leftOut.Push(time, qty);
-            }
-        }
-    }
-
-    /// <summary>The specification's scan of the whole range, merged with the list by agg_id; rebuilds the left-out maximum.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void FullScan(TradeLog log, long first, double p99)
-    {
-        FullScans++;
-        _leftOut.Clear();
-        _merge.Clear();
         var existing = 0;
-        for (var seq = first; seq < log.End; seq++)
+        var end = log.End;
+        for (var seq = from; seq < end;)
         {
-            var aggId = log.AggIdAt(seq);
-            while (existing < _recent.Count && _recent[existing].AggId < aggId)
+            var segment = log.SegmentAt(seq, end);
+            var times = segment.Time;
+            var qtys = segment.SignedQty;
+            for (var j = 0; j < qtys.Length; j++)
             {
-                _merge.Add(_recent[existing++]);
+                if (merge)
+                {
+                    var aggId = segment.AggId[j];
+                    while (existing < _recent.Count && _recent[existing].AggId < aggId)
+                    {
+                        into.Add(_recent[existing++]);
+                    }
+
+                    if (existing < _recent.Count && _recent[existing].AggId == aggId)
+                    {
+                        into.Add(_recent[existing++]);
+                        continue;
+                    }
+                }
+
+                var signed = qtys[j];
+                var qty = Math.Abs(signed);
+                if (qty >= p99)
+                {
+                    into.Add(new LargeTrade(segment.AggId[j], times[j], qty, signed < 0));
+                }
+                else
+                {
+                    _leftOut.Push(times[j], qty);
+                }
             }
 
-            if (existing < _recent.Count && _recent[existing].AggId == aggId)
-            {
-                _merge.Add(_recent[existing++]);
-                continue;
-            }
-
-            var signed = log.SignedQtyAt(seq);
-            var qty = Math.Abs(signed);
-            var time = log.TimeAt(seq);
-            if (qty >= p99)
-            {
-                _merge.Add(new LargeTrade(aggId, time, qty, signed < 0));
-            }
-            else
-            {
-                _leftOut.Push(time, qty);
-            }
+            seq += qtys.Length;
         }
 
-        while (existing < _recent.Count)
+        while (merge && existing < _recent.Count)
         {
-            _merge.Add(_recent[existing++]);
+            into.Add(_recent[existing++]);
         }
-
-        _recent.Clear();
-        _recent.AddRange(_merge);
     }
 
     /// <summary>Sliding-window maximum of quantities pushed in time order (monotonic deque in a ring buffer).</summary>

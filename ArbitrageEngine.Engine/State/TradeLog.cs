@@ -121,6 +121,24 @@ internal sealed class TradeLog
         return seq;
     }
 
+    /// <summary>The trades [<paramref name="seq"/>, <paramref name="end"/>) that lie in <paramref name="seq"/>'s block, as spans (block-wise loops avoid a block lookup per trade).</summary>
+    public Segment SegmentAt(long seq, long end)
+    {
+        var block = BlockOf(seq);
+        var start = (int)(seq & BlockMask);
+        var length = (int)Math.Min(BlockSize - start, end - seq);
+        return new Segment(block.AggId.AsSpan(start, length), block.Time.AsSpan(start, length), block.SignedQty.AsSpan(start, length));
+    }
+
+    /// <summary>Consecutive trades of one block: agg_id, time and signed quantity.</summary>
+    public readonly ref struct Segment(ReadOnlySpan<long> aggId, ReadOnlySpan<long> time, ReadOnlySpan<double> signedQty)
+    {
+        public ReadOnlySpan<long> AggId { get; } = aggId;
+        public ReadOnlySpan<long> Time { get; } = time;
+        public ReadOnlySpan<double> SignedQty { get; } = signedQty;
+        public int Length => Time.Length;
+    }
+
     /// <summary>Σ(price·|qty|) and Σ|qty| over [from, to).</summary>
     public (double PriceQty, double Qty) SumPriceQty(long from, long to)
     {
