@@ -33,7 +33,6 @@ public static class TickProfile
         for (var i = 0; i < ticks + warmup; i++)
         {
             EnginePerf.AdvanceTo(engine, flows, now);
-            if (i == warmup) Array.Clear(ArbitrageEngine.Engine.State.SymbolState.Phase);
             var gc = GC.CollectionCount(0);
             var (g1, g2) = (GC.CollectionCount(1), GC.CollectionCount(2));
             var pause0 = GC.GetTotalPauseDuration();
@@ -70,8 +69,6 @@ public static class TickProfile
             }
         }
 
-        var ph = ArbitrageEngine.Engine.State.SymbolState.Phase;
-        Console.WriteLine(string.Join(" ", ph.Select(x => (x * 1e6 / Stopwatch.Frequency / (ticks + warmup)).ToString("0.0", CultureInfo.InvariantCulture))) + " us per tick (evict, whale/cvd/atr, pct, large, oi+windows, aggregates, object)");
         void Print(string name, double value) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}={value:0.###}"));
         Print("strategies", strategies);
         Print("ticks", ticks);

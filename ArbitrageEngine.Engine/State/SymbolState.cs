@@ -228,13 +228,10 @@ public sealed class SymbolState
     /// Optimised at first call, like every once-per-tick method with loops: tiered JIT would otherwise run it
     /// unoptimised for the first ticks and then recompile it on the engine thread (OSR), a stall inside a tick.
     /// </remarks>
-    public static readonly long[] Phase = new long[10];
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public MarketSnapshot Snapshot(long nowMs, long warmupMs)
     {
-        long t1, t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         EvictWindows(nowMs);
-        t1 = System.Diagnostics.Stopwatch.GetTimestamp(); Phase[0] += t1 - t0; t0 = t1;
         _whale.Evict(nowMs);
 
         var cvdFast = _log.CvdFrom(_fastStart);
@@ -242,12 +239,9 @@ public sealed class SymbolState
         var price = LastPrice != 0 ? LastPrice : vwap;
         var atr = _atr.Atr();
         var atrPct = _atr.RecordPercentile(atr);
-        t1 = System.Diagnostics.Stopwatch.GetTimestamp(); Phase[1] += t1 - t0; t0 = t1;
         var (p95, p99) = Percentiles();
-        t1 = System.Diagnostics.Stopwatch.GetTimestamp(); Phase[2] += t1 - t0; t0 = t1;
         _large.Update(_log, _fastStart, nowMs, p99);
         var recentLarge = _large.Recent;
-        t1 = System.Diagnostics.Stopwatch.GetTimestamp(); Phase[3] += t1 - t0; t0 = t1;
 
         var slope = _snapshots >= 1 ? cvdFast - _prevCvdFast : 0.0;
         var accel = _snapshots >= 2 ? slope - _prevSlope : 0.0;
@@ -269,7 +263,6 @@ public sealed class SymbolState
             cvdByWindow[i] = _log.CvdFrom(Math.Max(start, SmallestWindowStart(windowMs)));
         }
 
-        t1 = System.Diagnostics.Stopwatch.GetTimestamp(); Phase[4] += t1 - t0; t0 = t1;
         double maxBuy = 0, maxSell = 0;
         bool anyBuy = false, anySell = false;
         foreach (var large in recentLarge)
@@ -286,8 +279,7 @@ public sealed class SymbolState
             }
         }
 
-        t1 = System.Diagnostics.Stopwatch.GetTimestamp(); Phase[5] += t1 - t0; t0 = t1;
-        var result = new MarketSnapshot
+        return new MarketSnapshot
         {
             Symbol = Symbol,
             TimeMs = nowMs,
@@ -321,8 +313,6 @@ public sealed class SymbolState
             AnyLargeBuy = anyBuy,
             AnyLargeSell = anySell,
         };
-        t1 = System.Diagnostics.Stopwatch.GetTimestamp(); Phase[6] += t1 - t0; t0 = t1;
-        return result;
     }
 
     /// <summary>CVD of trades with time ≥ now − <paramref name="windowMs"/>, from the smallest maintained window that holds them.</summary>
