@@ -25,6 +25,11 @@ public static class TickProfile
         var ticks = Arg("--ticks", 300);
         var warmup = Arg("--warmup", 3);
         var (engine, flows, now) = EnginePerf.BuildTickScenario(strategies);
+        if (args.Contains("--score-only"))
+        {
+            return ScoreOnly(engine, flows, now);
+        }
+
         var wall = new List<double>();
         var cpu = new List<double>();
         var alloc = new List<long>();
@@ -83,6 +88,34 @@ public static class TickProfile
         Print("gen0_collections", collections);
         Print("large_trade_full_scans", engine.States.Sum(s => s.LargeTradeFullScans));
         Print("percentile_rebuilds", engine.States.Sum(s => s.PercentileRebuilds));
+        return 0;
+    }
+
+    /// <summary>Scorer.Score alone over every strategy against fresh snapshots: nanoseconds and bytes per strategy.</summary>
+    private static int ScoreOnly(ArbitrageEngine.Engine.Engine.SignalEngine engine, Dictionary<string, SyntheticTrades> flows, long now)
+    {
+        var strategies = engine.Strategies;
+        var perRound = new List<double>();
+        var bytesPerRound = new List<double>();
+        double sink = 0;
+        for (var round = 0; round < 1000; round++)
+        {
+            EnginePerf.AdvanceTo(engine, flows, now);
+            var snaps = engine.States.ToDictionary(s => s.Symbol, s => s.Snapshot(now, engine.Settings.WarmupMs), StringComparer.Ordinal);
+            var snapOf = strategies.Select(s => snaps[s.Symbol]).ToArray();
+            var bytes = GC.GetAllocatedBytesForCurrentThread();
+            var cpu0 = ThreadCpuMs();
+            for (var i = 0; i < strategies.Count; i++)
+            {
+                sink += ArbitrageEngine.Engine.Scoring.Scorer.Score(strategies[i], snapOf[i]).Score;
+            }
+
+            perRound.Add((ThreadCpuMs() - cpu0) * 1e6 / strategies.Count);
+            bytesPerRound.Add((GC.GetAllocatedBytesForCurrentThread() - bytes) / (double)strategies.Count);
+            now += 15_000;
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"score_ns_per_strategy_median={perRound.Skip(500).Order().ElementAt(250):0.#} bytes_per_strategy={bytesPerRound.Skip(500).Order().ElementAt(250):0.#} ({sink > 0})"));
         return 0;
     }
 

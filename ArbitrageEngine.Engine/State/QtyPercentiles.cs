@@ -6,8 +6,10 @@ namespace ArbitrageEngine.Engine.State;
 /// Exact order statistics of the quantities in the 24 h window without sorting it at every tick.
 /// Quantities are counted in buckets keyed by the top 16 bits of their IEEE-754 pattern (sign, exponent and
 /// four mantissa bits), whose order matches the numeric order of positive doubles. A query finds the bucket
-/// holding the wanted rank from the counts; the exact values of that bucket are kept by a watcher (one per
-/// percentile) that is rebuilt from the window only when the percentile moves to another bucket.
+/// holding the wanted rank from the counts; the exact values of that bucket are kept by a watcher that is built
+/// from the window (a full scan) only when the percentile moves to a bucket no watcher holds. Four watchers are
+/// kept, least recently used replaced: p95 and p99 each keep their previous bucket, so a percentile that
+/// oscillates across a bucket edge (it does, for hours) costs no scan after the first crossing.
 /// </summary>
 internal sealed class QtyPercentiles()
 {
@@ -15,32 +17,11 @@ internal sealed class QtyPercentiles()
     private const int GroupShift = 8;
     private readonly int[] _counts = new int[Buckets];
     private readonly int[] _groupCounts = new int[Buckets >> GroupShift];
-    private readonly BucketWatcher[] _watchers = [new(), new()]; // one per percentile: p95, p99
-
-    private int _watchKey0 = -1;
-    private int _watchKey1 = -1;
+    private readonly BucketWatcher[] _watchers = [new(), new(), new(), new()];
+    private readonly ulong[] _watched = new ulong[Buckets / 64]; // bit per bucket held by a watcher
+    private long _queries;
 
     public long Count { get; private set; }
-
-    private void Watched(int key, double qty, bool add)
-    {
-        foreach (var w in _watchers)
-        {
-            if (w.Key != key)
-            {
-                continue;
-            }
-
-            if (add)
-            {
-                w.Add(qty);
-            }
-            else
-            {
-                w.Remove(qty);
-            }
-        }
-    }
 
     /// <summary>How often a watcher had to rescan the window (diagnostics).</summary>
     public long Rebuilds { get; private set; }
@@ -49,15 +30,18 @@ internal sealed class QtyPercentiles()
     private static int KeyOf(double qty) => (int)((ulong)BitConverter.DoubleToInt64Bits(qty) >> 48) & (Buckets - 1);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool IsWatched(int key) => (_watched[key >> 6] & (1UL << key)) != 0;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(double qty)
     {
         var key = KeyOf(qty);
         _counts[key]++;
         _groupCounts[key >> GroupShift]++;
         Count++;
-        if (key == _watchKey0 || key == _watchKey1)
+        if (IsWatched(key))
         {
-            Watched(key, qty, add: true);
+            WatcherOf(key)!.Add(qty);
         }
     }
 
@@ -68,15 +52,28 @@ internal sealed class QtyPercentiles()
         _counts[key]--;
         _groupCounts[key >> GroupShift]--;
         Count--;
-        if (key == _watchKey0 || key == _watchKey1)
+        if (IsWatched(key))
         {
-            Watched(key, qty, add: false);
+            WatcherOf(key)!.Remove(qty);
         }
     }
 
-    /// <summary>The element of ascending rank <paramref name="rank"/> (0-based) among the window's |qty|, using watcher <paramref name="watcher"/>.</summary>
+    private BucketWatcher? WatcherOf(int key)
+    {
+        foreach (var w in _watchers)
+        {
+            if (w.Key == key)
+            {
+                return w;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The element of ascending rank <paramref name="rank"/> (0-based) among the window's |qty|.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public double Select(long rank, TradeLog log, int watcher)
+    public double Select(long rank, TradeLog log)
     {
         if (rank < 0 || rank >= Count)
         {
@@ -96,16 +93,32 @@ internal sealed class QtyPercentiles()
             below += _counts[key++];
         }
 
-        var w = _watchers[watcher];
-        if (w.Key != key)
+        var w = WatcherOf(key);
+        if (w is null)
         {
+            // Replace the least recently used watcher (never one used by the other percentile at this tick).
+            w = _watchers[0];
+            foreach (var candidate in _watchers)
+            {
+                if (candidate.LastUsed < w.LastUsed)
+                {
+                    w = candidate;
+                }
+            }
+
             Rebuilds++;
+            if (w.Key >= 0)
+            {
+                _watched[w.Key >> 6] &= ~(1UL << w.Key);
+            }
+
             var lo = BitConverter.Int64BitsToDouble((long)key << 48);
             var hi = key + 1 < Buckets ? BitConverter.Int64BitsToDouble((long)(key + 1) << 48) : double.PositiveInfinity;
             w.Rebuild(key, log, lo, hi);
-            (_watchKey0, _watchKey1) = (_watchers[0].Key, _watchers[1].Key);
+            _watched[key >> 6] |= 1UL << key;
         }
 
+        w.LastUsed = ++_queries;
         return w.Select(rank - below);
     }
 
@@ -123,6 +136,9 @@ internal sealed class QtyPercentiles()
         private readonly SortedCounts?[] _subs = new SortedCounts?[SubCount];
 
         public int Key { get; private set; } = -1;
+
+        /// <summary>Query counter value at the last use (least recently used is replaced).</summary>
+        public long LastUsed { get; set; }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static int SubOf(double qty) => (int)((ulong)BitConverter.DoubleToInt64Bits(qty) >> SubShift) & (SubCount - 1);
@@ -151,7 +167,20 @@ internal sealed class QtyPercentiles()
                 sub?.Clear();
             }
 
-            log.ForEachQtyInRange(lo, hi, this, static (w, q) => w.Add(q));
+            for (var seq = log.Head; seq < log.End;)
+            {
+                var qtys = log.SegmentAt(seq, log.End).SignedQty;
+                foreach (var signed in qtys)
+                {
+                    var q = Math.Abs(signed);
+                    if (q >= lo && q < hi)
+                    {
+                        Add(q);
+                    }
+                }
+
+                seq += qtys.Length;
+            }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -332,8 +332,8 @@ public sealed class SymbolState
             return (_settings.FallbackP95, _settings.FallbackP99);
         }
 
-        var p95 = _qty.Select((long)Math.Floor(n * 0.95), _log, watcher: 0);
-        var p99 = _qty.Select((long)Math.Floor(n * 0.99), _log, watcher: 1);
+        var p95 = _qty.Select((long)Math.Floor(n * 0.95), _log);
+        var p99 = _qty.Select((long)Math.Floor(n * 0.99), _log);
         return (Math.Max(p95, _floor.P95), Math.Max(p99, _floor.P99));
     }
 

@@ -260,30 +260,6 @@ internal sealed class TradeLog
         Total = running;
     }
 
-    /// <summary>Calls <paramref name="visit"/> for every live trade whose |qty| lies in [lo, hi).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void ForEachQtyInRange<TState>(double lo, double hi, TState state, Action<TState, double> visit)
-    {
-        var seq = Head;
-        while (seq < End)
-        {
-            var block = BlockOf(seq);
-            var start = (int)(seq & BlockMask);
-            var stop = (int)Math.Min(BlockSize, start + (End - seq));
-            var qty = block.SignedQty;
-            for (var i = start; i < stop; i++)
-            {
-                var q = Math.Abs(qty[i]);
-                if (q >= lo && q < hi)
-                {
-                    visit(state, q);
-                }
-            }
-
-            seq += stop - start;
-        }
-    }
-
     /// <summary>Managed bytes held by the storage (for the memory-per-trade figure).</summary>
     public long AllocatedBytes => (long)(_blockCount + (_spare is null ? 0 : 1)) * BlockSize * 40L + _blocks.Length * 8L;
 
