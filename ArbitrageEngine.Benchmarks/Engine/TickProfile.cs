@@ -6,7 +6,7 @@ using ArbitrageEngine.Engine.Performance;
 namespace ArbitrageEngine.Benchmarks.Engine;
 
 /// <summary>
-/// <c>tick-profile [--strategies 1000] [--ticks 300] [--warmup 3]</c>: per-tick wall time, thread CPU time (Linux), managed
+/// <c>tick-profile [--strategies 1000] [--ticks 300] [--warmup 3] [--trades-per-day 1500000] [--list] [--score-only]</c>: per-tick wall time, thread CPU time (Linux), managed
 /// bytes allocated and gen0 collections of <c>SignalEngine.Tick</c> in the <c>perf</c> tick scenario. On a shared
 /// 2-core machine wall-time percentiles mostly measure the neighbours; thread CPU time and allocation counts show
 /// what the tick itself costs, and comparing the two tells preemption from work.
@@ -24,7 +24,8 @@ public static class TickProfile
         var strategies = Arg("--strategies", 1000);
         var ticks = Arg("--ticks", 300);
         var warmup = Arg("--warmup", 3);
-        var (engine, flows, now) = EnginePerf.BuildTickScenario(strategies);
+        var tradesPerDay = Arg("--trades-per-day", (int)EnginePerf.FullDayTrades);
+        var (engine, flows, now) = EnginePerf.BuildTickScenario(strategies, tradesPerDay);
         if (args.Contains("--score-only"))
         {
             return ScoreOnly(engine, flows, now);
@@ -76,6 +77,7 @@ public static class TickProfile
 
         void Print(string name, double value) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}={value:0.###}"));
         Print("strategies", strategies);
+        Print("trades_per_day_per_symbol", tradesPerDay);
         Print("ticks", ticks);
         Print("wall_median_ms", Pct(wall, 0.5));
         Print("wall_p99_ms", Pct(wall, 0.99));
@@ -120,7 +122,7 @@ public static class TickProfile
     }
 
     /// <summary>CPU time of the calling thread (CLOCK_THREAD_CPUTIME_ID), NaN off Linux.</summary>
-    private static double ThreadCpuMs()
+    internal static double ThreadCpuMs()
     {
         if (!OperatingSystem.IsLinux())
         {
