@@ -3,12 +3,24 @@ using ArbitrageEngine.Benchmarks.Storage;
 using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- --filter '*'     (BenchmarkDotNet: engine, parser)
+// dotnet run -c Release --project ArbitrageEngine.Benchmarks -- tick-profile [--strategies 1000] [--ticks 300] [--warmup 3] [--trades-per-day N] [--list] [--score-only]
+// dotnet run -c Release --project ArbitrageEngine.Benchmarks -- trade-cpu BTCUSDT   (per-trade update rate in thread CPU time)
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- storage          (PostgreSQL ingest and warm-up)
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- replay-pg        (replay from PostgreSQL: trades/s read and applied, peak memory 1 vs 2 days)
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- funding [--runs 50] (/funding statistics over 6 years of 8-hourly rates)
 // scripts/pipeline-load.sh [--minutes 10] [--clients 100]                       (the live app under load; see Live/PipelineLoad.cs)
 // scripts/plaza-load.sh [--strategies 1000] [--runs 5]                          (plaza first render in Chromium; see Live/PlazaLoad.cs)
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- --connector-load [--seconds 20] [--rate 1000] [--symbols 4]
+if (args is ["tick-profile", ..])
+{
+    return ArbitrageEngine.Benchmarks.Engine.TickProfile.Run(args);
+}
+
+if (args is ["trade-cpu", var sym])
+{
+    return ArbitrageEngine.Benchmarks.Engine.TradeCpu.Run(sym);
+}
+
 if (args is ["storage", ..])
 {
     return await StorageLoad.RunAsync(args);

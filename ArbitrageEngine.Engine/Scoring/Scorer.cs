@@ -13,6 +13,9 @@ public static class Scorer
 {
     private const double DirectionRawMax = 55, CrowdingRawMax = 25, EnvironmentRawMax = 15, AuxRawMax = 5;
 
+    // Gate texts are memoised per snapshot under these kinds (SnapshotTexts).
+    private const int LowVol = 1, NoDirection = 2, ObiVeto = 3, SpdVeto = 4, WhaleCvdVeto = 5, WhaleAdverse = 6;
+
     public static ScoreResult Score(StrategyDefinition s, MarketSnapshot snap)
     {
         if (!string.Equals(s.Symbol, snap.Symbol, StringComparison.Ordinal) || !snap.IsScorable)
@@ -29,7 +32,7 @@ public static class Scorer
         string? block = null;
         if (s.GateVolEnabled && atrPctPrice < s.VolAtrPctMin)
         {
-            block = Invariant($"low_vol({atrPctPrice:0.######}<{s.VolAtrPctMin})");
+            block = snap.Texts.GetOrAdd(LowVol, atrPctPrice, s.VolAtrPctMin, static (a, b) => Invariant($"low_vol({a:0.######}<{b})"));
         }
 
         // Gate 2: CVD resonance decides the direction.
@@ -53,7 +56,7 @@ public static class Scorer
             if (s.GateCvdEnabled)
             {
                 noDirection = true;
-                block ??= Invariant($"no_direction_consensus({cvdFast:0.###}/{cvdSlow:0.###})");
+                block ??= snap.Texts.GetOrAdd(NoDirection, cvdFast, cvdSlow, static (a, b) => Invariant($"no_direction_consensus({a:0.###}/{b:0.###})"));
             }
         }
 
@@ -71,14 +74,14 @@ public static class Scorer
         if (s.GateObiEnabled && block is null && !noDirection && snap.Obi is { } obi &&
             ((isLong && obi < -s.ObiThreshold) || (!isLong && obi > s.ObiThreshold)))
         {
-            block = Invariant($"obi_veto({obi:0.####} vs {s.ObiThreshold})");
+            block = snap.Texts.GetOrAdd(ObiVeto, obi, s.ObiThreshold, static (a, b) => Invariant($"obi_veto({a:0.####} vs {b})"));
         }
 
         // Gate 5: spot-perp divergence veto.
         if (s.GateSpotPerpEnabled && block is null && !noDirection && snap.SpotPerpDivergence is { } d &&
             ((isLong && d < -s.SpotPerpThreshold) || (!isLong && d > s.SpotPerpThreshold)))
         {
-            block = Invariant($"spd_veto({d:0.######} vs {s.SpotPerpThreshold})");
+            block = snap.Texts.GetOrAdd(SpdVeto, d, s.SpotPerpThreshold, static (a, b) => Invariant($"spd_veto({a:0.######} vs {b})"));
         }
 
         var gatePassed = block is null;
@@ -158,7 +161,7 @@ public static class Scorer
         {
             var ratio = snap.HasWhaleEntries ? snap.WhaleCvdRatio : snap.TieredCvdWhale ?? 0;
             return (isLong && ratio < -s.WhaleFlowPct) || (!isLong && ratio > s.WhaleFlowPct)
-                ? Invariant($"whale_cvd_veto({ratio:0.###} vs {s.WhaleFlowPct})")
+                ? snap.Texts.GetOrAdd(WhaleCvdVeto, ratio, s.WhaleFlowPct, static (a, b) => Invariant($"whale_cvd_veto({a:0.###} vs {b})"))
                 : null;
         }
 
@@ -168,7 +171,9 @@ public static class Scorer
         var alignedQty = isLong ? snap.MaxLargeBuyQty : snap.MaxLargeSellQty;
         var anyAdverse = (isLong ? snap.AnyLargeSell : snap.AnyLargeBuy) && adverseQty * price >= s.WhaleUsdThreshold;
         var anyAligned = (isLong ? snap.AnyLargeBuy : snap.AnyLargeSell) && alignedQty * price >= s.WhaleUsdThreshold;
-        return anyAdverse && !anyAligned ? Invariant($"whale_adverse({adverseQty * price:0} USD)") : null;
+        return anyAdverse && !anyAligned
+            ? snap.Texts.GetOrAdd(WhaleAdverse, adverseQty * price, 0, static (a, _) => Invariant($"whale_adverse({a:0} USD)"))
+            : null;
     }
 
     private static double LongShortPoints(double? lsr, bool isLong)

@@ -81,6 +81,7 @@ internal sealed class AtrCalculator(int length = 14, long periodMs = 300_000, in
     }
 
     /// <summary>ATR of the completed candles, 0 with fewer than two.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public double Atr()
     {
         if (_completedCount < 2)
@@ -103,6 +104,7 @@ internal sealed class AtrCalculator(int length = 14, long periodMs = 300_000, in
     }
 
     /// <summary>Records <paramref name="atr"/> and returns its percentile (50 while ATR is 0 or the history is short).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public double RecordPercentile(double atr)
     {
         if (atr == 0.0)

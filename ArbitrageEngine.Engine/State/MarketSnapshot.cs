@@ -54,4 +54,9 @@ public sealed class MarketSnapshot
     public bool IsScorable => Warm && Price != 0 && Atr != 0;
 
     public double Cvd(CvdWindow window) => CvdByWindow[(int)window];
+
+    /// <summary>Texts scoring derives from this snapshot (gate reasons), formatted once per distinct threshold (not serialised).</summary>
+    internal SnapshotTexts Texts => _texts ??= new SnapshotTexts();
+
+    private SnapshotTexts? _texts;
 }

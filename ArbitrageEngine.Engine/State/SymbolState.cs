@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ArbitrageEngine.Engine.Configuration;
 using ArbitrageEngine.Engine.Loop;
 using ArbitrageEngine.Engine.Market;
@@ -25,8 +26,7 @@ public sealed class SymbolState
     private readonly QtyPercentiles _qty = new();
     private readonly AtrCalculator _atr;
     private readonly WhaleFlow _whale;
-    private readonly List<LargeTrade> _recentLarge = [];
-    private readonly List<LargeTrade> _largeMerge = [];
+    private readonly LargeTradeTracker _large;
     private readonly PercentileFloor _floor;
 
     private long _fastStart;
@@ -41,6 +41,12 @@ public sealed class SymbolState
     private long _vwapEvictions;
     private long _dayEvictions;
 
+    // Start sequence of every strategy CVD window at the previous snapshot: each tick moves them forward by the trades
+    // of one interval (SeekTime) instead of a binary search over the whole window per window and symbol.
+    private readonly long[] _windowStarts = new long[StrategyNames.AllWindows.Length];
+    private readonly long[] _windowMs = [.. StrategyNames.AllWindows.Select(w => w.Milliseconds())];
+    private long _lastSnapshotMs = long.MinValue;
+
     private int _snapshots;
     private double _prevCvdFast;
     private double _prevSlope;
@@ -53,6 +59,7 @@ public sealed class SymbolState
         _settings = settings;
         _atr = new AtrCalculator(settings.AtrLength, settings.AtrPeriodMs, settings.AtrHistoryLength);
         _whale = new WhaleFlow(settings.WhaleMinUsd, settings.WhaleWindowMs);
+        _large = new LargeTradeTracker(settings.LargeTradeWindowMs);
         _floor = settings.FloorFor(symbol);
         if (!(settings.FastWindowMs <= settings.MidWindowMs && settings.MidWindowMs <= settings.DayWindowMs && settings.VwapWindowMs <= settings.DayWindowMs))
         {
@@ -86,6 +93,9 @@ public sealed class SymbolState
 
     /// <summary>Times an exact percentile bucket had to be rebuilt from the window (diagnostics).</summary>
     public long PercentileRebuilds => _qty.Rebuilds;
+
+    /// <summary>Times the recent-large-trades list needed a full 15-minute rescan (diagnostics).</summary>
+    public long LargeTradeFullScans => _large.FullScans;
 
     /// <summary>Managed bytes held by the 24 h trade storage.</summary>
     public long WindowBytes => _log.AllocatedBytes;
@@ -187,6 +197,7 @@ public sealed class SymbolState
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RecomputeVwapSums()
     {
         _vwapEvictions = 0;
@@ -214,6 +225,11 @@ public sealed class SymbolState
     }
 
     /// <summary>Evicts by <paramref name="nowMs"/> and builds the snapshot of engine.md §2.1.</summary>
+    /// <remarks>
+    /// Optimised at first call, like every once-per-tick method with loops: tiered JIT would otherwise run it
+    /// unoptimised for the first ticks and then recompile it on the engine thread (OSR), a stall inside a tick.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public MarketSnapshot Snapshot(long nowMs, long warmupMs)
     {
         EvictWindows(nowMs);
@@ -225,7 +241,8 @@ public sealed class SymbolState
         var atr = _atr.Atr();
         var atrPct = _atr.RecordPercentile(atr);
         var (p95, p99) = Percentiles();
-        UpdateLargeTrades(nowMs, p99);
+        _large.Update(_log, _fastStart, nowMs, p99);
+        var recentLarge = _large.Recent;
 
         var slope = _snapshots >= 1 ? cvdFast - _prevCvdFast : 0.0;
         var accel = _snapshots >= 2 ? slope - _prevSlope : 0.0;
@@ -236,14 +253,20 @@ public sealed class SymbolState
         var (oiChange, environment) = OpenInterestEnvironment();
 
         var cvdByWindow = new double[StrategyNames.AllWindows.Length];
+        var forward = nowMs >= _lastSnapshotMs; // a snapshot back in time (tests only) restarts the cursors at the head
+        _lastSnapshotMs = nowMs;
         foreach (var window in StrategyNames.AllWindows)
         {
-            cvdByWindow[(int)window] = CvdOver(window.Milliseconds(), nowMs);
+            var i = (int)window;
+            var windowMs = _windowMs[i];
+            var start = _log.SeekTime(forward ? _windowStarts[i] : _log.Head, nowMs - windowMs);
+            _windowStarts[i] = start;
+            cvdByWindow[i] = _log.CvdFrom(Math.Max(start, SmallestWindowStart(windowMs)));
         }
 
         double maxBuy = 0, maxSell = 0;
         bool anyBuy = false, anySell = false;
-        foreach (var large in _recentLarge)
+        foreach (var large in recentLarge)
         {
             if (large.IsBuyerMaker)
             {
@@ -285,7 +308,7 @@ public sealed class SymbolState
             TieredCvdWhale = Features[FeatureKey.TieredCvdWhale],
             FundingRate = Features[FeatureKey.FundingRate],
             CvdByWindow = cvdByWindow,
-            LargeTrades = _recentLarge.ToArray(),
+            LargeTrades = recentLarge.ToArray(),
             MaxLargeBuyQty = maxBuy,
             MaxLargeSellQty = maxSell,
             AnyLargeBuy = anyBuy,
@@ -294,13 +317,13 @@ public sealed class SymbolState
     }
 
     /// <summary>CVD of trades with time ≥ now − <paramref name="windowMs"/>, from the smallest maintained window that holds them.</summary>
-    public double CvdOver(long windowMs, long nowMs)
-    {
-        var from = windowMs <= _settings.FastWindowMs ? _fastStart
-            : windowMs <= _settings.MidWindowMs ? _midStart
-            : _log.Head;
-        return _log.CvdFrom(_log.LowerBoundTime(from, nowMs - windowMs));
-    }
+    public double CvdOver(long windowMs, long nowMs) =>
+        _log.CvdFrom(_log.LowerBoundTime(SmallestWindowStart(windowMs), nowMs - windowMs));
+
+    private long SmallestWindowStart(long windowMs) =>
+        windowMs <= _settings.FastWindowMs ? _fastStart
+        : windowMs <= _settings.MidWindowMs ? _midStart
+        : _log.Head;
 
     private (double P95, double P99) Percentiles()
     {
@@ -310,49 +333,9 @@ public sealed class SymbolState
             return (_settings.FallbackP95, _settings.FallbackP99);
         }
 
-        var p95 = _qty.Select((long)Math.Floor(n * 0.95), _log, watcher: 0);
-        var p99 = _qty.Select((long)Math.Floor(n * 0.99), _log, watcher: 1);
+        var p95 = _qty.Select((long)Math.Floor(n * 0.95), _log);
+        var p99 = _qty.Select((long)Math.Floor(n * 0.99), _log);
         return (Math.Max(p95, _floor.P95), Math.Max(p99, _floor.P99));
-    }
-
-    private void UpdateLargeTrades(long nowMs, double p99)
-    {
-        var cutoff = nowMs - _settings.LargeTradeWindowMs;
-        _recentLarge.RemoveAll(t => t.TimeMs < cutoff);
-
-        // Candidates: trades of the 30 m window newer than the cutoff with qty ≥ p99, merged by agg_id.
-        _largeMerge.Clear();
-        var existing = 0;
-        for (var seq = _log.LowerBoundTime(_fastStart, cutoff + 1); seq < _log.End; seq++)
-        {
-            var signed = _log.SignedQtyAt(seq);
-            var qty = Math.Abs(signed);
-            if (qty < p99)
-            {
-                continue;
-            }
-
-            var aggId = _log.AggIdAt(seq);
-            while (existing < _recentLarge.Count && _recentLarge[existing].AggId < aggId)
-            {
-                _largeMerge.Add(_recentLarge[existing++]);
-            }
-
-            if (existing < _recentLarge.Count && _recentLarge[existing].AggId == aggId)
-            {
-                continue;
-            }
-
-            _largeMerge.Add(new LargeTrade(aggId, _log.TimeAt(seq), qty, signed < 0));
-        }
-
-        while (existing < _recentLarge.Count)
-        {
-            _largeMerge.Add(_recentLarge[existing++]);
-        }
-
-        _recentLarge.Clear();
-        _recentLarge.AddRange(_largeMerge);
     }
 
     private (double Change, int Score) OpenInterestEnvironment()

@@ -121,6 +121,24 @@ internal sealed class TradeLog
         return seq;
     }
 
+    /// <summary>The trades [<paramref name="seq"/>, <paramref name="end"/>) that lie in <paramref name="seq"/>'s block, as spans (block-wise loops avoid a block lookup per trade).</summary>
+    public Segment SegmentAt(long seq, long end)
+    {
+        var block = BlockOf(seq);
+        var start = (int)(seq & BlockMask);
+        var length = (int)Math.Min(BlockSize - start, end - seq);
+        return new Segment(block.AggId.AsSpan(start, length), block.Time.AsSpan(start, length), block.SignedQty.AsSpan(start, length));
+    }
+
+    /// <summary>Consecutive trades of one block: agg_id, time and signed quantity.</summary>
+    public readonly ref struct Segment(ReadOnlySpan<long> aggId, ReadOnlySpan<long> time, ReadOnlySpan<double> signedQty)
+    {
+        public ReadOnlySpan<long> AggId { get; } = aggId;
+        public ReadOnlySpan<long> Time { get; } = time;
+        public ReadOnlySpan<double> SignedQty { get; } = signedQty;
+        public int Length => Time.Length;
+    }
+
     /// <summary>Σ(price·|qty|) and Σ|qty| over [from, to).</summary>
     public (double PriceQty, double Qty) SumPriceQty(long from, long to)
     {
@@ -182,7 +200,52 @@ internal sealed class TradeLog
         return lo;
     }
 
+    /// <summary>
+    /// First sequence at or after max(<paramref name="from"/>, head) whose time is ≥ <paramref name="minTime"/>: an
+    /// exponential search forward from <paramref name="from"/>, then a binary search. A window start that moved a few
+    /// hundred trades since the last tick costs a few probes in cache-hot memory; a long jump stays logarithmic.
+    /// </summary>
+    public long SeekTime(long from, long minTime)
+    {
+        var lo = Math.Max(from, Head);
+        if (lo >= End || TimeAt(lo) >= minTime)
+        {
+            return lo;
+        }
+
+        // Invariant: TimeAt(lo) < minTime; the answer lies in (lo, hi].
+        long hi = End, step = 1;
+        while (lo + step < End)
+        {
+            if (TimeAt(lo + step) >= minTime)
+            {
+                hi = lo + step;
+                break;
+            }
+
+            lo += step;
+            step <<= 1;
+        }
+
+        lo++;
+        while (lo < hi)
+        {
+            var mid = lo + ((hi - lo) >> 1);
+            if (TimeAt(mid) < minTime)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
     /// <summary>Recomputes every stored prefix exactly from the window contents, rebased at the head.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RecomputePrefixes()
     {
         var running = 0.0;
@@ -195,29 +258,6 @@ internal sealed class TradeLog
         }
 
         Total = running;
-    }
-
-    /// <summary>Calls <paramref name="visit"/> for every live trade whose |qty| lies in [lo, hi).</summary>
-    public void ForEachQtyInRange<TState>(double lo, double hi, TState state, Action<TState, double> visit)
-    {
-        var seq = Head;
-        while (seq < End)
-        {
-            var block = BlockOf(seq);
-            var start = (int)(seq & BlockMask);
-            var stop = (int)Math.Min(BlockSize, start + (End - seq));
-            var qty = block.SignedQty;
-            for (var i = start; i < stop; i++)
-            {
-                var q = Math.Abs(qty[i]);
-                if (q >= lo && q < hi)
-                {
-                    visit(state, q);
-                }
-            }
-
-            seq += stop - start;
-        }
     }
 
     /// <summary>Managed bytes held by the storage (for the memory-per-trade figure).</summary>

@@ -15,6 +15,8 @@ public static class MarketExtensions
             .Validate(o => o.Symbols.All(s => s.All(char.IsAsciiLetterOrDigit)), "Market:Symbols must be letters and digits, e.g. BTCUSDT.")
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<ArbitrageEngine.Engine.Market.Binance.BinanceOptions>().BindConfiguration($"{MarketOptions.SectionName}:Binance").ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ArbitrageEngine.Engine.Market.Binance.BinanceOptions>, BinanceOptionsValidation>();
         builder.Services.AddOptions<PaperOptions>().BindConfiguration(PaperOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp =>

@@ -111,6 +111,32 @@ public class ScorerTests
     }
 
     [Fact]
+    public void Score_SameThresholdOnOneSnapshot_SharesOneGateText_OtherThresholdGetsItsOwn()
+    {
+        var snap = Snap(atr: 60, cvdFast: 5, cvdMid: -5);
+        var first = Scorer.Score(Strategy(), snap);
+        var second = Scorer.Score(Strategy() with { StrategyId = Guid.NewGuid() }, snap);
+        var stricter = Scorer.Score(Strategy() with { VolAtrPctMin = 0.0035 }, snap);
+        var otherSnapshot = Scorer.Score(Strategy(), Snap(atr: 30, cvdFast: 5, cvdMid: -5));
+
+        Assert.Equal("low_vol(0.001<0.002)", first.GateBlock);
+        Assert.Same(first.GateBlock, second.GateBlock);
+        Assert.Equal("low_vol(0.001<0.0035)", stricter.GateBlock);
+        Assert.Equal("low_vol(0.0005<0.002)", otherSnapshot.GateBlock);
+    }
+
+    [Fact]
+    public void Score_NoConsensusOnSignedZero_TextMatchesFormatting()
+    {
+        // The memo keys on bit patterns: -0 and 0 print differently and must not share a text.
+        var negative = Scorer.Score(Strategy(), Snap(cvdFast: -0.0, cvdMid: 50));
+        var positive = Scorer.Score(Strategy(), Snap(cvdFast: 0.0, cvdMid: 50));
+
+        Assert.Equal(FormattableString.Invariant($"no_direction_consensus({-0.0:0.###}/50)"), negative.GateBlock);
+        Assert.Equal("no_direction_consensus(0/50)", positive.GateBlock);
+    }
+
+    [Fact]
     public void Score_NoConsensus_GateEnabledBlocks_GateDisabledKeepsFastDirection()
     {
         var blocked = Scorer.Score(Strategy(), Snap(cvdFast: -5, cvdMid: 50));

@@ -361,4 +361,112 @@ public class SymbolStateTests
         other.MarkHistoryLoaded();
         Assert.True(other.IsWarm(0, 3_600_000));
     }
+
+    [Fact]
+    public void LargeTrades_RandomFlowWithRisingAndFallingP99_MatchSpecificationScanAtEverySnapshot()
+    {
+        // 4 h day window and no floors, sizes whose scale swings over hours: p99 rises and falls, so both the
+        // incremental path and the full rescan (a left-out trade qualifying later) are exercised.
+        var settings = Settings("BTCUSDT") with
+        {
+            DayWindowMs = 4 * 60 * Minute,
+            DefaultFloor = new PercentileFloor(0, 0),
+            Floors = new Dictionary<string, PercentileFloor>(),
+        };
+        var s = new SymbolState("BTCUSDT", settings);
+        var rng = new Random(11);
+        var trades = new List<AggTrade>();
+        var expected = new List<LargeTrade>();
+        long t = 0, nextTick = 15_000, snapshots = 0;
+        for (var i = 1; i <= 40_000; i++)
+        {
+            t += rng.Next(0, 3_000);
+            while (nextTick < t)
+            {
+                var snap = s.Snapshot(nextTick, 0);
+                var cutoff = nextTick - settings.LargeTradeWindowMs;
+                expected.RemoveAll(x => x.TimeMs < cutoff);
+                foreach (var candidate in trades.Where(x => x.TimeMs > cutoff && x.Qty >= snap.P99 && expected.All(e => e.AggId != x.AggId)))
+                {
+                    expected.Add(new LargeTrade(candidate.AggId, candidate.TimeMs, candidate.Qty, candidate.IsBuyerMaker));
+                }
+
+                expected.Sort((a, b) => a.AggId.CompareTo(b.AggId));
+                Assert.Equal(expected, snap.LargeTrades);
+                snapshots++;
+                nextTick += 15_000;
+            }
+
+            var scale = 1 + (0.9 * Math.Sin(t / (90.0 * Minute)));
+            var qty = Math.Round(scale * Math.Exp(rng.NextDouble() * 6), 3) + 0.001;
+            var trade = new AggTrade(i, t, 100, qty, rng.Next(2) == 0);
+            s.Apply(trade);
+            trades.Add(trade);
+            if (trades.Count > 2_000)
+            {
+                trades.RemoveRange(0, 1_000); // older than 30 min: never candidates again
+            }
+        }
+
+        Assert.InRange(s.LargeTradeFullScans, 1, snapshots / 2);
+    }
+
+    [Fact]
+    public void Snapshot_StrategyWindowsAcrossTicksAndBackInTime_MatchBinarySearch()
+    {
+        var s = NewState();
+        var rng = new Random(5);
+        var trades = new List<AggTrade>();
+        long t = 0;
+        for (var i = 1; i <= 30_000; i++)
+        {
+            t += rng.Next(0, 2_000);
+            var trade = new AggTrade(i, t, 100, Math.Round(rng.NextDouble() * 3, 3) + 0.001, rng.Next(2) == 0);
+            s.Apply(trade);
+            trades.Add(trade);
+            if (i % 1_500 == 0)
+            {
+                var now = t + rng.Next(0, 1_000);
+                var snap = s.Snapshot(now, 0);
+                foreach (var window in StrategyNames.AllWindows)
+                {
+                    var w = window.Milliseconds();
+                    Assert.Equal(trades.Where(x => x.TimeMs >= now - w).Sum(x => x.IsBuyerMaker ? -x.Qty : x.Qty), snap.Cvd(window), 6);
+                }
+            }
+        }
+
+        // A snapshot earlier than the previous one (only tests do this) still reads the windows at its own time.
+        var earlier = s.Snapshot(t - (20 * Minute), 0);
+        foreach (var window in StrategyNames.AllWindows)
+        {
+            Assert.Equal(s.CvdOver(window.Milliseconds(), t - (20 * Minute)), earlier.Cvd(window));
+        }
+    }
+
+    [Fact]
+    public void Percentiles_ManyDistinctAndRepeatedQuantities_MatchFullSort()
+    {
+        // XRP-like sizes (hundreds to hundreds of thousands, 3 decimals: nearly all distinct) mixed with lot-sized
+        // repeats, in a rolling window: the percentile bucket holds thousands of values and changes every snapshot.
+        var settings = Settings("XRPUSDT") with { DayWindowMs = 400_000, MidWindowMs = 100_000, FastWindowMs = 50_000, VwapWindowMs = 50_000 };
+        var s = new SymbolState("XRPUSDT", settings);
+        var rng = new Random(9);
+        var live = new List<(long Time, double Qty)>();
+        long t = 0;
+        for (var i = 1; i <= 60_000; i++)
+        {
+            t += rng.Next(0, 20);
+            var qty = rng.Next(4) == 0 ? 500 * rng.Next(1, 4) : Math.Round(500 / Math.Pow(Math.Max(rng.NextDouble(), 1e-9), 0.8), 3);
+            s.Apply(Buy(i, t, 0.6, qty));
+            live.Add((t, qty));
+            if (i % 1_777 == 0)
+            {
+                var snap = s.Snapshot(t, 0);
+                var window = live.Where(x => x.Time >= t - settings.DayWindowMs).Select(x => x.Qty).OrderBy(q => q).ToArray();
+                Assert.Equal(Math.Max(window[(int)Math.Floor(window.Length * 0.95)], 50), snap.P95);
+                Assert.Equal(Math.Max(window[(int)Math.Floor(window.Length * 0.99)], 100), snap.P99);
+            }
+        }
+    }
 }

@@ -13,7 +13,7 @@ namespace ArbitrageEngine.Web.Hosting.Market;
 /// source's own dataset (<see cref="MarketDatabase.TradesAsync(CancellationToken)"/>): a simulation continuing from
 /// imported real trades would take over their ids (backtest.md §5).
 /// </summary>
-public sealed class MarketSourceFactory(IOptions<MarketOptions> options, IConfiguration configuration, MarketClock clock, ILoggerFactory loggers)
+public sealed class MarketSourceFactory(IOptions<MarketOptions> options, IConfiguration configuration, MarketClock clock, ILoggerFactory loggers, IOptions<BinanceOptions>? binanceOptions = null)
 {
     /// <summary>The configured source, resumed from the last stored trade of each symbol of <paramref name="ownDataset"/>.</summary>
     public async Task<IMarketSource?> CreateAsync(ITradeHistory ownDataset, CancellationToken cancellationToken)
@@ -41,7 +41,7 @@ public sealed class MarketSourceFactory(IOptions<MarketOptions> options, IConfig
                     Resume = lastStored.ToDictionary(p => p.Key, p => new SimulatedResume(p.Value.Price, p.Value.AggId, p.Value.TimeMs), StringComparer.Ordinal),
                 };
             case MarketSourceKind.Binance:
-                var binance = (configuration.GetSection($"{MarketOptions.SectionName}:Binance").Get<BinanceOptions>() ?? new BinanceOptions()) with
+                var binance = (binanceOptions?.Value ?? configuration.GetSection($"{MarketOptions.SectionName}:Binance").Get<BinanceOptions>() ?? new BinanceOptions()) with
                 {
                     Symbols = o.Symbols,
                     ResumeAfterAggId = lastStored.ToDictionary(p => p.Key, p => p.Value.AggId, StringComparer.Ordinal),
