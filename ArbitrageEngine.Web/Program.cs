@@ -1,5 +1,6 @@
 using ArbitrageEngine.Web.Cli;
 using ArbitrageEngine.Web.Extensions;
+using ArbitrageEngine.Web.Localization;
 
 if (await CliHost.TryRunAsync(args) is { } exitCode)
 {
@@ -11,6 +12,7 @@ builder.AddPersistence();
 builder.AddAccounts();
 builder.AddMarketPipeline();
 builder.AddWebUi();
+builder.AddAppLocalization();
 
 var app = builder.Build();
 app.UseWebUi();

@@ -1,4 +1,5 @@
 using ArbitrageEngine.Web.Components;
+using ArbitrageEngine.Web.Localization;
 using MudBlazor.Services;
 
 namespace ArbitrageEngine.Web.Extensions;
@@ -23,6 +24,7 @@ public static class WebUiExtensions
 
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAppLocalization();
         app.UseAntiforgery();
         app.MapStaticAssets().AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using ArbitrageEngine.Engine.Paper;
 using ArbitrageEngine.Engine.Strategies;
 using ArbitrageEngine.Web.Components.Detail;
@@ -13,6 +14,7 @@ public sealed class StatsPanelTests : BunitContext
     public StatsPanelTests()
     {
         Services.AddMudServices();
+        Services.AddLocalization();
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using AngleSharp.Dom;
 using ArbitrageEngine.Engine.Strategies;
 using ArbitrageEngine.Web.Components.StrategyForm;
@@ -16,6 +17,7 @@ public sealed class StrategyFormTests : BunitContext, IAsyncLifetime
     public StrategyFormTests()
     {
         Services.AddMudServices();
+        Services.AddLocalization();
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
 
