@@ -15,7 +15,7 @@ internal static partial class RazorLiteralScanner
     {
         "ArbitrageEngine", "BTC", "ETH", "XRP", "SOL", "BTCUSDT", "ETHUSDT", "XRPUSDT", "SOLUSDT", "USDT", "UTC", "CVD", "ATR",
         "OBI", "VWAP", "P95", "P99", "TP1", "TP2", "SL", "R", "U", "bps", "English", "CSV", "API", "ID", "h", "d", "m", "s", "nbsp",
-        "amp", "lt", "gt", "mdash", "ndash", "times", "middot", "TOTP",
+        "P", "amp", "lt", "gt", "mdash", "ndash", "times", "middot", "TOTP",
     };
 
     private static readonly string[] ControlStarts =
@@ -27,7 +27,8 @@ internal static partial class RazorLiteralScanner
 
     public static IEnumerable<string> Scan(string razor)
     {
-        var text = StripCode(razor);
+        // Expressions first: a ">" inside @(a > b ? ...) must not end a text node.
+        var text = RemoveExpressions(StripCode(razor));
         foreach (Match m in TextNode().Matches(text))
         {
             if (Visible(m.Groups[1].Value) is { } literal)
@@ -38,8 +39,7 @@ internal static partial class RazorLiteralScanner
 
         foreach (Match m in TextAttribute().Matches(text))
         {
-            var value = m.Groups[2].Value;
-            if (!value.StartsWith('@') && Visible(value) is { } literal)
+            if (Visible(m.Groups[2].Value) is { } literal)
             {
                 yield return $"{m.Groups[1].Value}=\"{literal}\"";
             }
@@ -89,6 +89,11 @@ internal static partial class RazorLiteralScanner
             if (s[j] == '(')
             {
                 j = SkipBalanced(s, j);
+            }
+            else if (ControlKeyword().Match(s, j) is { Success: true } keyword)
+            {
+                // An inline @if (...) / @foreach (...): skip the keyword and its condition.
+                j = SkipBalanced(s, keyword.Index + keyword.Length - 1);
             }
             else
             {
@@ -141,6 +146,9 @@ internal static partial class RazorLiteralScanner
 
     [GeneratedRegex(@"\s(Label|Text|Title|Placeholder|HelperText|aria-label|title|alt|ButtonText|Tooltip)=""([^""]*)""")]
     private static partial Regex TextAttribute();
+
+    [GeneratedRegex(@"\G(?:if|foreach|for|while|switch|using)\s*\(")]
+    private static partial Regex ControlKeyword();
 
     [GeneratedRegex(@"[A-Za-z][A-Za-z0-9]*")]
     private static partial Regex Word();

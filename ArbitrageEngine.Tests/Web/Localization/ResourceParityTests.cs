@@ -54,7 +54,7 @@ public sealed partial class ResourceParityTests
     [GeneratedRegex(@"\{(\d+)(?:[:,][^}]*)?\}")]
     private static partial Regex Placeholder();
 
-    // L["Key"] or L["Key", args] / Loc["Key"]; keys are dotted identifiers.
-    [GeneratedRegex(@"\bL(?:oc)?\[""([A-Za-z][A-Za-z0-9_.]*)""")]
+    // L["Key"] or L["Key", args]; keys are dotted identifiers. Composed keys ("Status." + name) are checked by rendering tests.
+    [GeneratedRegex(@"\bL(?:oc)?\[""([A-Za-z][A-Za-z0-9_.]*)""\s*[\],]")]
     private static partial Regex KeyUse();
 }
