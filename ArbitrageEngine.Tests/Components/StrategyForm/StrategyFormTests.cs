@@ -55,6 +55,29 @@ public sealed class StrategyFormTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    public void EntryScore_TypedAboveRange_KeepsValueAndShowsRangeError()
+    {
+        var model = StrategyFormModel.ForCreate("BTCUSDT");
+        var cut = RenderForm(model);
+
+        InputOf(cut, "entry_score").Input("120");
+
+        // The old field clamped 120 to 95 silently; now the value stays and the range is explained.
+        Assert.Equal(120, model.EntryScore);
+        Assert.Equal("Must be between 60 and 95.", cut.Find("[data-testid=error-entry_score]").TextContent.Trim());
+    }
+
+    [Fact]
+    public void EntryScore_InRange_ShowsNoError()
+    {
+        var cut = RenderForm(StrategyFormModel.ForCreate("BTCUSDT"));
+
+        InputOf(cut, "entry_score").Input("80");
+
+        Assert.Empty(cut.FindAll("[data-testid=error-entry_score]"));
+    }
+
+    [Fact]
     public void Submit_GeneralAndUnshownFieldErrors_ShowsThemInAlert()
     {
         var cut = RenderForm(StrategyFormModel.ForCreate("BTCUSDT"), new Dictionary<string, string>
