@@ -51,6 +51,20 @@ public sealed class StatsPanelTests : BunitContext
     }
 
     [Fact]
+    public void ClickCoinTab_Render_ShowsOnlyThatCoinsTrades()
+    {
+        ClosedTrade[] mixed = [.. Trades, Trades[0] with { Symbol = "ETHUSDT", PnlR = 2 }];
+        var cut = Render(mixed);
+
+        Assert.Equal("4", cut.Find("[data-testid=stats-coin-ALL]").GetAttribute("data-count"));
+        cut.Find("[data-testid=stats-coin-ETH]").Click();
+
+        Assert.Equal("1", Text(cut, "stats-count"));
+        cut.Find("[data-testid=stats-coin-XRP]").Click();
+        Assert.NotNull(cut.Find("[data-testid=stats-empty]"));
+    }
+
+    [Fact]
     public void ClickShortTab_Render_ShowsOnlyShortTrades()
     {
         var cut = Render(Trades);

@@ -114,6 +114,7 @@ public sealed partial class LocalizedRenderTests : BunitContext, IAsyncLifetime
         ["Dashboard"] = t => t.Render<DashboardPage>().Markup,
         ["Plaza"] = t => t.Render<PlazaPage>().Markup,
         ["Deprecated"] = t => t.Render<Deprecated>().Markup,
+        ["PlazaStats"] = t => t.Render<PlazaStats>().Markup,
         ["StrategyDetail"] = t => t.Render<StrategyDetail>(p => p.Add(c => c.Id, Guid.NewGuid())).Markup,
         ["StrategyEdit"] = t => t.Render<StrategyEdit>(p => p.Add(c => c.Id, Guid.NewGuid())).Markup,
         ["StrategyNew"] = t => t.Render<StrategyNew>().Markup,
