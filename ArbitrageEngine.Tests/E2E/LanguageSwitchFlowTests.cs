@@ -57,6 +57,7 @@ public sealed class LanguageSwitchFlowTests(PostgresFixture postgres) : BrowserT
         await Assertions.Expect(page.GetByTestId("tab-signals")).ToHaveTextAsync("信号");
         await Assertions.Expect(page.GetByTestId("detail-edit")).ToHaveTextAsync("编辑");
         await Assertions.Expect(page.GetByTestId("detail-status")).ToHaveTextAsync("运行中");
+        Assert.True(await CjkFontLoadedAsync(page));
         await MaybeScreenshotAsync(page, "detail-zh");
 
         // The Edit button stays on the header's first line, at the right of the name.
