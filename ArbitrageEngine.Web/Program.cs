@@ -1,5 +1,6 @@
 using ArbitrageEngine.Web.Cli;
 using ArbitrageEngine.Web.Extensions;
+using ArbitrageEngine.Web.Localization;
 
 if (await CliHost.TryRunAsync(args) is { } exitCode)
 {
@@ -14,6 +15,7 @@ builder.AddFunding();
 builder.AddSystemStatus();
 builder.AddNotifications();
 builder.AddWebUi();
+builder.AddAppLocalization();
 
 var app = builder.Build();
 app.UseWebUi();

@@ -94,7 +94,7 @@ public static class TickProfile
     }
 
     /// <summary>Scorer.Score alone over every strategy against fresh snapshots: nanoseconds and bytes per strategy.</summary>
-    private static int ScoreOnly(ArbitrageEngine.Engine.Engine.SignalEngine engine, Dictionary<string, SyntheticTrades> flows, long now)
+    private static int ScoreOnly(ArbitrageEngine.Engine.Loop.SignalEngine engine, Dictionary<string, SyntheticTrades> flows, long now)
     {
         var strategies = engine.Strategies;
         var perRound = new List<double>();

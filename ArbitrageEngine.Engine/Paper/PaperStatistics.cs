@@ -66,6 +66,24 @@ public sealed record PaperStatistics
 
     public static PaperStatistics Empty { get; } = Compute([], 0);
 
+    /// <summary>The "all coins" tab of the per-coin statistics.</summary>
+    public const string AllCoins = "ALL";
+
+    /// <summary>Tabs of the per-coin statistics (as the original tool): all trades, then each traded coin.</summary>
+    public static IReadOnlyList<string> Coins { get; } = [AllCoins, "BTC", "ETH", "XRP", "SOL"];
+
+    /// <summary>"BTCUSDT" → "BTC" (the quote asset is always USDT here).</summary>
+    public static string CoinOf(string symbol) =>
+        symbol.EndsWith("USDT", StringComparison.OrdinalIgnoreCase) ? symbol[..^4].ToUpperInvariant() : symbol.ToUpperInvariant();
+
+    /// <summary>The trades of one coin tab (<see cref="AllCoins"/> keeps every trade).</summary>
+    public static IEnumerable<ClosedTrade> ForCoin(IEnumerable<ClosedTrade> trades, string coin) =>
+        string.Equals(coin, AllCoins, StringComparison.OrdinalIgnoreCase) ? trades : trades.Where(t => string.Equals(CoinOf(t.Symbol), coin, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Statistics per coin tab, in <see cref="Coins"/> order (a coin without trades gets empty statistics).</summary>
+    public static IReadOnlyList<(string Coin, PaperStatistics Stats)> PerCoin(IReadOnlyCollection<ClosedTrade> trades, long nowMs) =>
+        [.. Coins.Select(c => (c, Compute(ForCoin(trades, c), nowMs)))];
+
     /// <summary>
     /// The one statistics function, used by the UI, the API and backtests. <paramref name="nowMs"/> anchors the
     /// 24 h figures. Trades are ordered by exit time for the drawdown curve.

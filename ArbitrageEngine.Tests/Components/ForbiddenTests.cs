@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using ArbitrageEngine.Web.Components.Shared;
 using Bunit;
 using MudBlazor.Services;
@@ -9,6 +10,7 @@ public sealed class ForbiddenTests : BunitContext
     public ForbiddenTests()
     {
         Services.AddMudServices();
+        Services.AddLocalization();
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
 

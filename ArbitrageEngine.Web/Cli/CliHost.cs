@@ -21,13 +21,20 @@ public static class CliHost
     {
         if (args.Length == 0 || args[0].StartsWith('-') || args[0].Contains('='))
         {
-            if (args is ["--help"] or ["-h"])
+            if (args is ["--help"] or ["-h"] or ["--", "help"] or ["--", "--help"])
             {
                 await Console.Out.WriteLineAsync(Usage());
                 return 0;
             }
 
             return null;
+        }
+
+        // "help" / "help <verb>" (what `dotnet run -- help` passes) answer like --help instead of "unknown verb".
+        if (args[0] == "help")
+        {
+            await Console.Out.WriteLineAsync(args.Length > 1 && Verbs.TryGetValue(args[1], out var helped) ? helped.Help : Usage());
+            return 0;
         }
 
         if (!Verbs.TryGetValue(args[0], out var verb))

@@ -2,6 +2,7 @@ using System.Net;
 using ArbitrageEngine.Web.Accounts;
 using ArbitrageEngine.Web.Components;
 using Microsoft.AspNetCore.HttpOverrides;
+using ArbitrageEngine.Web.Localization;
 using MudBlazor.Services;
 
 namespace ArbitrageEngine.Web.Extensions;
@@ -45,14 +46,33 @@ public static class WebUiExtensions
             app.UseHttpsRedirection();
         }
 
+        // Unknown pages get the app's own not-found page (signed in or not); API and hub clients keep bare status codes.
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/hubs")
+                || !HttpMethods.IsGet(context.Request.Method))
+            {
+                context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>()?.Enabled = false;
+            }
+
+            return next(context);
+        });
         app.UseAuthentication();
         app.UseAccountSecurity();
         app.UseAuthorization();
+        app.UseAppLocalization();
         app.UseAntiforgery();
         app.MapStaticAssets().AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // No route matched: answer 404 (re-executed as the not-found page above) instead of sending anonymous users to log in.
+        app.MapFallback(context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        }).AllowAnonymous();
         return app;
     }
 }

@@ -15,7 +15,7 @@ public sealed partial class DatabaseStartup(
     IHostEnvironment environment,
     IServiceScopeFactory scopeFactory,
     ILoggerFactory loggerFactory,
-    ILogger<DatabaseStartup> logger) : IHostedService
+    ILogger<DatabaseStartup> logger) : IHostedLifecycleService
 {
     private LocalPostgres? local;
 
@@ -64,13 +64,23 @@ public sealed partial class DatabaseStartup(
         }
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // The cluster stops only after every hosted service, the web host included, has stopped: pages and background
+    // loops still finishing a query during shutdown no longer hit a database that is already gone.
+    public async Task StoppedAsync(CancellationToken cancellationToken)
     {
         if (local is not null)
         {
             await local.StopAsync(CancellationToken.None);
         }
     }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Relative data paths are relative to the repository (the folder holding ArbitrageEngine.sln), else the content root.</summary>
     internal static string ProjectRoot(string contentRoot)

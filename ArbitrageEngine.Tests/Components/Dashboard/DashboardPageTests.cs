@@ -47,6 +47,7 @@ public sealed class DashboardPageTests : BunitContext, IAsyncLifetime
     public DashboardPageTests()
     {
         Services.AddMudServices();
+        Services.AddLocalization();
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddLogging();
         Services.AddSingleton(_live);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using ArbitrageEngine.Engine.Scoring;
 using ArbitrageEngine.Engine.Strategies;
 using ArbitrageEngine.Web.Components.Detail;
@@ -13,6 +14,7 @@ public sealed class GateCardTests : BunitContext
     public GateCardTests()
     {
         Services.AddMudServices();
+        Services.AddLocalization();
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
 

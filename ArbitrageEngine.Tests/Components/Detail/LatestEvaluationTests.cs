@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using ArbitrageEngine.Engine.Scoring;
 using ArbitrageEngine.Engine.Strategies;
 using ArbitrageEngine.Web.Components.Detail;
@@ -11,6 +12,7 @@ public sealed class LatestEvaluationTests : BunitContext
     public LatestEvaluationTests()
     {
         Services.AddMudServices();
+        Services.AddLocalization();
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
 

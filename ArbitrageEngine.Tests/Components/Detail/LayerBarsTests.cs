@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using ArbitrageEngine.Engine.Scoring;
 using ArbitrageEngine.Web.Components.Detail;
 using Bunit;
@@ -10,6 +11,7 @@ public sealed class LayerBarsTests : BunitContext
     public LayerBarsTests()
     {
         Services.AddMudServices();
+        Services.AddLocalization();
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using ArbitrageEngine.Engine.Paper;
 using ArbitrageEngine.Engine.Strategies;
 using ArbitrageEngine.Web.Components.Detail;
@@ -13,6 +14,7 @@ public sealed class StatsPanelTests : BunitContext
     public StatsPanelTests()
     {
         Services.AddMudServices();
+        Services.AddLocalization();
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
 
@@ -46,6 +48,20 @@ public sealed class StatsPanelTests : BunitContext
         Assert.StartsWith("+0.50R", Text(cut, "stats-total-r"));
         Assert.Equal("50.0% (2)", Text(cut, "stats-long-win-rate"));
         Assert.Equal("100.0% (1)", Text(cut, "stats-short-win-rate"));
+    }
+
+    [Fact]
+    public void ClickCoinTab_Render_ShowsOnlyThatCoinsTrades()
+    {
+        ClosedTrade[] mixed = [.. Trades, Trades[0] with { Symbol = "ETHUSDT", PnlR = 2 }];
+        var cut = Render(mixed);
+
+        Assert.Equal("4", cut.Find("[data-testid=stats-coin-ALL]").GetAttribute("data-count"));
+        cut.Find("[data-testid=stats-coin-ETH]").Click();
+
+        Assert.Equal("1", Text(cut, "stats-count"));
+        cut.Find("[data-testid=stats-coin-XRP]").Click();
+        Assert.NotNull(cut.Find("[data-testid=stats-empty]"));
     }
 
     [Fact]

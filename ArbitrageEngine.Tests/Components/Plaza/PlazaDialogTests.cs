@@ -52,6 +52,19 @@ public sealed class PlazaDialogTests : MudTestContext
         Assert.Equal("12,000.00 USDT", provider.Find("[data-testid=preview-current]").TextContent.Trim());
     }
 
+    [Theory]
+    [InlineData("50")]
+    [InlineData("-200")]
+    public async Task AddBalance_AmountTheDialogRejects_PreviewsNoTotal(string amount)
+    {
+        var (provider, _) = await ShowAddBalanceAsync();
+
+        provider.Find("input[data-testid=add-balance-amount]").Input(amount);
+
+        provider.WaitForAssertion(() => Assert.Equal("—", provider.Find("[data-testid=preview-initial]").TextContent.Trim()));
+        Assert.Equal("—", provider.Find("[data-testid=preview-current]").TextContent.Trim());
+    }
+
     [Fact]
     public async Task AddBalance_ZeroAmount_ShowsGreaterThanZeroErrorAndDoesNotSubmit()
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using AngleSharp.Dom;
 using ArbitrageEngine.Engine.Strategies;
 using ArbitrageEngine.Web.Components.StrategyForm;
@@ -16,6 +17,7 @@ public sealed class StrategyFormTests : BunitContext, IAsyncLifetime
     public StrategyFormTests()
     {
         Services.AddMudServices();
+        Services.AddLocalization();
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
 
@@ -50,6 +52,29 @@ public sealed class StrategyFormTests : BunitContext, IAsyncLifetime
         var anchor = key == "weights" ? "field-weight_direction" : $"field-{key}";
         Assert.NotNull(error.ParentElement!.QuerySelector($"[data-testid={anchor}]"));
         Assert.Empty(cut.FindAll("[data-testid=form-error]"));
+    }
+
+    [Fact]
+    public void EntryScore_TypedAboveRange_KeepsValueAndShowsRangeError()
+    {
+        var model = StrategyFormModel.ForCreate("BTCUSDT");
+        var cut = RenderForm(model);
+
+        InputOf(cut, "entry_score").Input("120");
+
+        // The old field clamped 120 to 95 silently; now the value stays and the range is explained.
+        Assert.Equal(120, model.EntryScore);
+        Assert.Equal("Must be between 60 and 95.", cut.Find("[data-testid=error-entry_score]").TextContent.Trim());
+    }
+
+    [Fact]
+    public void EntryScore_InRange_ShowsNoError()
+    {
+        var cut = RenderForm(StrategyFormModel.ForCreate("BTCUSDT"));
+
+        InputOf(cut, "entry_score").Input("80");
+
+        Assert.Empty(cut.FindAll("[data-testid=error-entry_score]"));
     }
 
     [Fact]

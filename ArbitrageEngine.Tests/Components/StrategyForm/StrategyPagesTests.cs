@@ -15,6 +15,7 @@ public sealed class StrategyPagesTests : BunitContext, IAsyncLifetime
     public StrategyPagesTests()
     {
         Services.AddMudServices();
+        Services.AddLocalization();
         Services.AddLogging();
         Services.AddScoped<ClientConnection>();
         Services.Configure<MarketOptions>(o => o.Symbols = ["SOLUSDT", "BTCUSDT"]);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using ArbitrageEngine.Engine.Paper;
 using ArbitrageEngine.Engine.Persistence.Paper;
 using ArbitrageEngine.Engine.Scoring;
+using ArbitrageEngine.Web.Localization;
 
 namespace ArbitrageEngine.Web.Components.Detail;
 
@@ -34,30 +35,22 @@ public static class DetailText
 
     public static string Tier(string? tier) => tier switch
     {
-        "heavy" => "heavy 加仓",
-        "standard" => "standard 标准",
-        "light" => "light 轻仓",
-        _ => "none 不开仓",
+        "heavy" or "standard" or "light" => UiText.L["Tier." + tier],
+        _ => UiText.L["Tier.none"],
     };
 
     /// <summary>Exit-status badge text.</summary>
     public static string Exit(string status) => status switch
     {
-        "tp" => "tp 止盈",
-        "sl" => "sl 止损",
-        "sl_be" => "sl_be 保本",
-        "timeout" => "timeout 超时",
-        "signal_flip" => "signal_flip 翻转",
-        "tp1_hit" => "open · TP1 ✓",
-        "active" => "open",
+        "tp" or "sl" or "sl_be" or "timeout" or "signal_flip" or "tp1_hit" or "active" => UiText.L["Exit." + status],
         _ => status,
     };
 
     /// <summary>Resonance badge: both CVDs up, both down, or disagreeing.</summary>
     public static (string Text, string Css) Resonance(double cvdFast, double cvdSlow) =>
-        cvdFast > 0 && cvdSlow > 0 ? ("long resonance", "detail-long")
-        : cvdFast < 0 && cvdSlow < 0 ? ("short resonance", "detail-short")
-        : ("divergence", "detail-neutral");
+        cvdFast > 0 && cvdSlow > 0 ? (UiText.L["Resonance.Long"], "detail-long")
+        : cvdFast < 0 && cvdSlow < 0 ? (UiText.L["Resonance.Short"], "detail-short")
+        : (UiText.L["Resonance.Divergence"], "detail-neutral");
 
     public static string SlopeArrow(double slope) => slope > 0 ? "↑" : slope < 0 ? "↓" : "→";
 
@@ -65,15 +58,15 @@ public static class DetailText
     public static bool IsHotAtr(double atrPct) => atrPct > 60;
 
     /// <summary>The evaluation's direction for display ("LONG", "SHORT" or "—").</summary>
-    public static string Direction(string? direction) => string.IsNullOrEmpty(direction) ? "—" : direction;
+    public static string Direction(string? direction) => string.IsNullOrEmpty(direction) ? "—" : direction is "LONG" or "SHORT" ? UiText.L["Dir." + direction] : direction;
 
     /// <summary>Layer names with their result, in display order.</summary>
     public static IReadOnlyList<(string Key, string Label, LayerScore Layer)> Layers(ScoreLayers l) =>
     [
-        ("direction", "Direction", l.Direction),
-        ("crowding", "Crowding", l.Crowding),
-        ("environment", "Environment", l.Environment),
-        ("auxiliary", "Auxiliary", l.Auxiliary),
+        ("direction", UiText.L["Layer.direction"], l.Direction),
+        ("crowding", UiText.L["Layer.crowding"], l.Crowding),
+        ("environment", UiText.L["Layer.environment"], l.Environment),
+        ("auxiliary", UiText.L["Layer.auxiliary"], l.Auxiliary),
     ];
 
     /// <summary>Flattened "key → value" pairs of a stored result, nested objects as "layers.direction.score".</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using ArbitrageEngine.Engine.Scoring;
 using ArbitrageEngine.Engine.Strategies;
 using ArbitrageEngine.Web.Components.Formatting;
+using ArbitrageEngine.Web.Localization;
 
 namespace ArbitrageEngine.Web.Components.Detail;
 
@@ -47,13 +48,8 @@ public static class GateRows
     /// <summary>Human-readable block reason.</summary>
     public static string Reason(string? blockCode) => blockCode switch
     {
-        null => "All gates passed",
-        "low_vol" => "Volatility too low (ATR/price below the minimum)",
-        "no_direction_consensus" => "Fast and slow CVD disagree",
-        "whale_cvd_veto" => "Whale flow against the direction",
-        "whale_adverse" => "Only adverse large orders",
-        "obi_veto" => "Order-book imbalance against the direction",
-        "spd_veto" => "Spot-perp gap against the direction",
+        null => UiText.L["Gate.AllPassed"],
+        "low_vol" or "no_direction_consensus" or "whale_cvd_veto" or "whale_adverse" or "obi_veto" or "spd_veto" => UiText.L["GateBlock." + blockCode],
         _ => blockCode,
     };
 
@@ -74,19 +70,19 @@ public static class GateRows
             return index == blockIndex ? GateState.Veto : index > blockIndex ? GateState.Skipped : GateState.Passed;
         }
 
-        var cvdValue = $"fast {Fmt.Compact(r.CvdFast)} / slow {Fmt.Compact(r.CvdSlow)}";
-        var whaleValue = isBtc ? $"flow {Fmt.Percent(r.WhaleCvdRatio)}" : "large orders";
+        var cvdValue = UiText.L["Gate.CvdValue", Fmt.Compact(r.CvdFast), Fmt.Compact(r.CvdSlow)];
+        var whaleValue = isBtc ? UiText.L["Gate.Flow", Fmt.Percent(r.WhaleCvdRatio)] : UiText.L["Gate.LargeOrders"];
         var whaleThreshold = isBtc
             ? $"±{Fmt.Percent(s.WhaleFlowPct)}"
             : $"≥ ${s.WhaleUsdThreshold.ToString("#,##0", Inv)}";
         return
         [
-            new("vol", "Volatility (ATR/price)", s.GateVolEnabled, Fmt.Percent(r.AtrPctPrice, 3), $"≥ {Fmt.Percent(s.VolAtrPctMin, 3)}", StateOf("vol", s.GateVolEnabled)),
-            new("cvd", "CVD resonance", s.GateCvdEnabled, cvdValue, "same sign", StateOf("cvd", s.GateCvdEnabled)),
-            new("whale", "Whale veto", s.GateWhaleEnabled, whaleValue, whaleThreshold, StateOf("whale", s.GateWhaleEnabled)),
-            new("obi", "Order-book imbalance", s.GateObiEnabled, r.Obi is { } obi ? obi.ToString("+0.00;-0.00;0.00", Inv) : "n/a",
+            new("vol", UiText.L["Gate.vol"], s.GateVolEnabled, Fmt.Percent(r.AtrPctPrice, 3), $"≥ {Fmt.Percent(s.VolAtrPctMin, 3)}", StateOf("vol", s.GateVolEnabled)),
+            new("cvd", UiText.L["Gate.cvd"], s.GateCvdEnabled, cvdValue, UiText.L["Gate.SameSign"], StateOf("cvd", s.GateCvdEnabled)),
+            new("whale", UiText.L["Gate.whale"], s.GateWhaleEnabled, whaleValue, whaleThreshold, StateOf("whale", s.GateWhaleEnabled)),
+            new("obi", UiText.L["Gate.obi"], s.GateObiEnabled, r.Obi is { } obi ? obi.ToString("+0.00;-0.00;0.00", Inv) : "n/a",
                 $"±{s.ObiThreshold.ToString("0.00", Inv)}", StateOf("obi", s.GateObiEnabled)),
-            new("spot_perp", "Spot-perp gap", s.GateSpotPerpEnabled, r.SpotPerpDiv is { } d ? (d * 10_000).ToString("+0.0;-0.0;0.0", Inv) + " bps" : "n/a",
+            new("spot_perp", UiText.L["Gate.spot_perp"], s.GateSpotPerpEnabled, r.SpotPerpDiv is { } d ? (d * 10_000).ToString("+0.0;-0.0;0.0", Inv) + " bps" : "n/a",
                 $"±{Fmt.Percent(s.SpotPerpThreshold, 2)}", StateOf("spot_perp", s.GateSpotPerpEnabled)),
         ];
     }

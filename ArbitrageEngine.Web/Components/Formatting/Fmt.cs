@@ -9,7 +9,9 @@ namespace ArbitrageEngine.Web.Components.Formatting;
 /// </summary>
 public static class Fmt
 {
-    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+    // Numbers follow the UI culture (en and zh-CN both group with "," and use "." for decimals) while keeping the
+    // product's patterns; anything else (tests, CLI) stays invariant.
+    private static CultureInfo Inv => Localization.AppCultures.NumberCulture;
     public static readonly TimeSpan BeijingOffset = TimeSpan.FromHours(8);
 
     public static string Price(double? price) => price switch
@@ -72,9 +74,10 @@ public static class Fmt
             span = TimeSpan.Zero;
         }
 
-        return span.TotalDays >= 1 ? $"{(int)span.TotalDays}d {span.Hours}h"
-            : span.TotalHours >= 1 ? $"{(int)span.TotalHours}h {span.Minutes:00}m"
-            : $"{(int)span.TotalMinutes}m";
+        var l = Localization.UiText.L;
+        return span.TotalDays >= 1 ? l["Duration.DaysHours", (int)span.TotalDays, span.Hours]
+            : span.TotalHours >= 1 ? l["Duration.HoursMinutes", (int)span.TotalHours, span.Minutes.ToString("00", CultureInfo.InvariantCulture)]
+            : l["Duration.Minutes", (int)span.TotalMinutes];
     }
 
     /// <summary>CSS colour class for a signed amount: profit green, loss red, zero neutral.</summary>

@@ -2,6 +2,7 @@ using ArbitrageEngine.Engine.Strategies;
 using ArbitrageEngine.Web.Accounts;
 using ArbitrageEngine.Web.Components.Shared;
 using ArbitrageEngine.Web.Live;
+using ArbitrageEngine.Web.Localization;
 using ArbitrageEngine.Web.Strategies;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
@@ -82,7 +83,7 @@ public abstract class PlazaPageBase : DataPage, IDisposable
         }
         catch (Exception ex)
         {
-            LoadError = "Could not load the strategies: " + ex.Message;
+            LoadError = UiText.L["Plaza.LoadError", ex.Message];
         }
 
         OnSummariesChanged();
@@ -154,24 +155,24 @@ public abstract class PlazaPageBase : DataPage, IDisposable
     }
 
     protected Task PauseAsync(StrategySummary s) =>
-        ActAsync(s, (svc, actor) => svc.PauseAsync(s.Id, actor), $"Paused {s.Strategy.DisplayName}.");
+        ActAsync(s, (svc, actor) => svc.PauseAsync(s.Id, actor), UiText.L["Plaza.Paused", s.Strategy.DisplayName]);
 
     protected Task ResumeAsync(StrategySummary s) =>
-        ActAsync(s, (svc, actor) => svc.ResumeAsync(s.Id, actor), $"Resumed {s.Strategy.DisplayName}.");
+        ActAsync(s, (svc, actor) => svc.ResumeAsync(s.Id, actor), UiText.L["Plaza.Resumed", s.Strategy.DisplayName]);
 
     protected async Task DeprecateAsync(StrategySummary s)
     {
-        if (await ConfirmAsync($"Deprecate {s.Strategy.DisplayName}?", ConfirmDialog.DeprecateMessage, "Deprecate", Color.Error))
+        if (await ConfirmAsync(UiText.L["Plaza.DeprecateQuestion", s.Strategy.DisplayName], UiText.L["Plaza.DeprecateMessage"], UiText.L["Action.Deprecate"], Color.Error))
         {
-            await ActAsync(s, (svc, actor) => svc.DeprecateAsync(s.Id, true, actor), $"Deprecated {s.Strategy.DisplayName}.");
+            await ActAsync(s, (svc, actor) => svc.DeprecateAsync(s.Id, true, actor), UiText.L["Plaza.DeprecatedDone", s.Strategy.DisplayName]);
         }
     }
 
     protected async Task RestoreAsync(StrategySummary s)
     {
-        if (await ConfirmAsync($"Restore {s.Strategy.DisplayName}?", ConfirmDialog.RestoreMessage, "Restore", Color.Primary))
+        if (await ConfirmAsync(UiText.L["Plaza.RestoreQuestion", s.Strategy.DisplayName], UiText.L["Plaza.RestoreMessage"], UiText.L["Action.Restore"], Color.Primary))
         {
-            await ActAsync(s, (svc, actor) => svc.RestoreAsync(s.Id, actor), $"Restored {s.Strategy.DisplayName} (paused).");
+            await ActAsync(s, (svc, actor) => svc.RestoreAsync(s.Id, actor), UiText.L["Plaza.Restored", s.Strategy.DisplayName]);
         }
     }
 
@@ -185,11 +186,11 @@ public abstract class PlazaPageBase : DataPage, IDisposable
             { d => d.CurrentBalance, s.Strategy.CurrentBalance },
             { d => d.Submit, amount => SubmitTopUpAsync(s.Id, amount) },
         };
-        var dialog = await Dialogs.ShowAsync<AddBalanceDialog>($"Add balance · {s.Strategy.DisplayName}", parameters, DialogOptions);
+        var dialog = await Dialogs.ShowAsync<AddBalanceDialog>(UiText.L["AddBalance.Title", s.Strategy.DisplayName], parameters, DialogOptions);
         var result = await dialog.Result;
         if (result is { Canceled: false, Data: decimal amount })
         {
-            Snackbar.Add($"Added {amount:#,##0} USDT to {s.Strategy.DisplayName}.", Severity.Success);
+            Snackbar.Add(UiText.L["AddBalance.Added", amount.ToString("#,##0", AppCultures.NumberCulture), s.Strategy.DisplayName], Severity.Success);
             await LoadAsync();
         }
     }

@@ -44,13 +44,14 @@ public sealed record PlazaQuery(
     PositionsFilter Positions = PositionsFilter.All,
     PlazaSort Sort = PlazaSort.NetUsdtDesc)
 {
+    /// <summary>Sort choices with their resource keys (Ui.resx).</summary>
     public static IReadOnlyList<(PlazaSort Value, string Label)> SortOptions { get; } =
     [
-        (PlazaSort.NetUsdtDesc, "Net USDT ↓"),
-        (PlazaSort.NetUsdtAsc, "Net USDT ↑"),
-        (PlazaSort.Pnl24hDesc, "24h P&L ↓"),
-        (PlazaSort.Pnl24hAsc, "24h P&L ↑"),
-        (PlazaSort.MostRecent, "Most recent"),
+        (PlazaSort.NetUsdtDesc, "Sort.NetUsdtDesc"),
+        (PlazaSort.NetUsdtAsc, "Sort.NetUsdtAsc"),
+        (PlazaSort.Pnl24hDesc, "Sort.Pnl24hDesc"),
+        (PlazaSort.Pnl24hAsc, "Sort.Pnl24hAsc"),
+        (PlazaSort.MostRecent, "Sort.MostRecent"),
     ];
 
     public bool Matches(StrategySummary s) =>
