@@ -25,6 +25,7 @@ public static class MarketExtensions
             return new MarketClock(sp.GetRequiredService<TimeProvider>(), o.TimeScale, o.TimeScaleOrigin);
         });
         builder.Services.AddSingleton<MarketDatabase>();
+        builder.Services.AddSingleton<ArbitrageEngine.Web.Strategies.StrategyReads>();
         builder.Services.AddSingleton<MarketSourceFactory>();
         builder.Services.AddSingleton<LiveEngineState>();
         builder.Services.AddMetrics();

@@ -56,6 +56,7 @@ public sealed class DashboardPageTests : BunitContext, IAsyncLifetime
         Services.AddSingleton(Options.Create(_options));
         // The database never becomes ready: 24 h opens stay pending, the strategy ranking has no service.
         Services.AddSingleton(new MarketDatabase(new DatabaseEndpoint(new ConfigurationBuilder().Build())));
+        Services.AddSingleton<ArbitrageEngine.Web.Strategies.StrategyReads>();
         Services.AddScoped<ClientConnection>();
     }
 

@@ -54,6 +54,7 @@ public sealed partial class LocalizedRenderTests : BunitContext, IAsyncLifetime
         Services.AddSingleton(Options.Create(new PaperOptions()));
         // The database never becomes ready: data calls end in their error or loading state, which must be localised too.
         Services.AddSingleton(new MarketDatabase(new DatabaseEndpoint(new ConfigurationBuilder().Build())));
+        Services.AddSingleton<ArbitrageEngine.Web.Strategies.StrategyReads>();
         Services.AddScoped<ClientConnection>();
         AddAuthorization().SetAuthorized("admin").SetRoles(ArbitrageEngine.Web.Persistence.Entities.Roles.Admin);
         JSInterop.Mode = JSRuntimeMode.Loose;
