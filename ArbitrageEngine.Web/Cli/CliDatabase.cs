@@ -12,6 +12,8 @@ namespace ArbitrageEngine.Web.Cli;
 /// </summary>
 public sealed class CliDatabase : IAsyncDisposable
 {
+    // Stopped in DisposeAsync unless it was adopted from the running app, which must keep it.
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2213", Justification = "An adopted cluster belongs to the running app")]
     private LocalPostgres? _local;
 
     public required string ConnectionString { get; init; }

@@ -15,7 +15,7 @@ public sealed partial class DatabaseStartup(
     IHostEnvironment environment,
     IServiceScopeFactory scopeFactory,
     ILoggerFactory loggerFactory,
-    ILogger<DatabaseStartup> logger) : IHostedLifecycleService
+    ILogger<DatabaseStartup> logger) : IHostedLifecycleService, IAsyncDisposable
 {
     private LocalPostgres? local;
 
@@ -73,6 +73,17 @@ public sealed partial class DatabaseStartup(
         if (local is not null)
         {
             await local.StopAsync(CancellationToken.None);
+            local = null;
+        }
+    }
+
+    /// <summary>A host that never reached <see cref="StoppedAsync"/> (failed start) still stops its cluster.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (local is not null)
+        {
+            await local.DisposeAsync();
+            local = null;
         }
     }
 

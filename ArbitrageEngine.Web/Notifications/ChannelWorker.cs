@@ -126,7 +126,9 @@ public sealed partial class ChannelWorker : IAsyncDisposable
             HttpRequestMessage request;
             try
             {
+#pragma warning disable CA2000 // disposed by the using below, once the build cannot fail any more
                 request = ChannelFormatter.Build(_channel, message, _options.TelegramApiBaseUrl);
+#pragma warning restore CA2000
             }
             catch (Exception ex) when (ex is UriFormatException or ArgumentException or InvalidOperationException)
             {

@@ -50,7 +50,9 @@ public sealed partial class NotificationDispatcher(
         await _workersGate.WaitAsync();
         try
         {
+#pragma warning disable CA2000 // the removed worker is disposed below, outside the lock
             _workers.TryRemove(id, out old);
+#pragma warning restore CA2000
         }
         finally
         {

@@ -20,11 +20,14 @@ public sealed class BinanceRestClient(HttpClient http, BinanceOptions options, T
     public BinanceWeightGovernor Governor { get; } = new(options, time ?? TimeProvider.System);
 
     /// <summary>An HttpClient suited to the connector (pooled connections recycled every 5 min, decompression, timeout).</summary>
+    // The client owns and disposes its handler (disposeHandler defaults to true).
+#pragma warning disable CA2000
     public static HttpClient CreateHttpClient(BinanceOptions options) =>
         new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = DecompressionMethods.All })
         {
             Timeout = options.RequestTimeout,
         };
+#pragma warning restore CA2000
 
     public async Task<IReadOnlyList<AggTrade>> GetAggTradesAsync(string symbol, long? fromId, long? startTimeMs, int limit, CancellationToken cancellationToken)
     {

@@ -27,6 +27,8 @@ public sealed record AggTradeWriterOptions
 /// memory up to <see cref="AggTradeWriterOptions.MaxBuffered"/>, then the oldest are dropped with a loud counter.
 /// A failed batch is retried with back-off and written exactly once (the merge is idempotent anyway).
 /// </summary>
+// The SemaphoreSlim is only a wake-up signal (its wait handle is never created), so it holds nothing to release.
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "SemaphoreSlim without AvailableWaitHandle owns no unmanaged resource")]
 public sealed partial class AggTradeWriter(AggTradeStore store, AggTradeWriterOptions options, ILogger<AggTradeWriter>? logger = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<AggTradeWriter>.Instance;

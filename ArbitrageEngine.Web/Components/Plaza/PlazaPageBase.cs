@@ -249,9 +249,17 @@ public abstract class PlazaPageBase : DataPage, IDisposable
 
     public void Dispose()
     {
-        _subscription?.Dispose();
-        _cts.Cancel();
-        _cts.Dispose();
+        Dispose(true);
         GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _subscription?.Dispose();
+            _cts.Cancel();
+            _cts.Dispose();
+        }
     }
 }
