@@ -22,7 +22,8 @@ public sealed record EngineStatusView(
     int RunningStrategies,
     int OpenPositions,
     long TradesProcessed,
-    long Ticks)
+    long Ticks,
+    double? WarmupProgress = null)
 {
     /// <summary>A stream silent this long counts as unhealthy (EngineHealthCheck uses the same bound).</summary>
     public const long SilentAfterMs = 30_000;
@@ -41,7 +42,8 @@ public sealed record EngineStatusView(
             live.RunningStrategies,
             live.OpenPositions.Count,
             live.TradesProcessed,
-            live.Ticks);
+            live.Ticks,
+            live.WarmupProgress);
     }
 
     /// <summary>Ticks overdue: live, yet no tick for three intervals (the health check's "ticks stopped").</summary>

@@ -121,6 +121,18 @@ public sealed class DashboardPageTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    public void Render_BackfillDraining_ShowsWarmingUpWithProgressEvenWithPrices()
+    {
+        Populate();
+        _live.Phase = PipelinePhase.WarmingUp;
+        _live.WarmupProgressSource = () => 0.42;
+
+        var cut = Render<DashboardPage>();
+
+        Assert.Contains("Warming up 42 %", Text(cut, "dashboard-warming-up"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_EngineWithoutData_ShowsWarmingUpEverywhere()
     {
         _live.Phase = PipelinePhase.WarmingUp;

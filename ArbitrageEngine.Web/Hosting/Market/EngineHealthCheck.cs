@@ -1,3 +1,4 @@
+using System.Globalization;
 using ArbitrageEngine.Engine.Market;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -46,6 +47,13 @@ public sealed class EngineHealthCheck(LiveEngineState live, MarketPipelineServic
             {
                 silent.Add(stream.Name);
             }
+        }
+
+        if (live.Phase == PipelinePhase.WarmingUp)
+        {
+            // The source is still replaying its backfill (its stream reports "connecting"): starting, not broken.
+            var progress = live.WarmupProgress is { } p ? string.Create(CultureInfo.InvariantCulture, $" {p * 100:0} %") : "";
+            return Task.FromResult(HealthCheckResult.Healthy("warming up" + progress, data));
         }
 
         if (live.Phase == PipelinePhase.Faulted)

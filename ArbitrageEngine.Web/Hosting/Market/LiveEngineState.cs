@@ -63,6 +63,12 @@ public sealed class LiveEngineState : IEngineEventSink
 
     public int RunningStrategies { get; set; }
 
+    /// <summary>Set by the host while warming up: how far the source's backfill has come (0–1), null when unknown.</summary>
+    public Func<double?>? WarmupProgressSource { get; set; }
+
+    /// <summary>Share of the backfill replayed so far while <see cref="Phase"/> is warming up (null otherwise or when unknown).</summary>
+    public double? WarmupProgress => Phase == PipelinePhase.WarmingUp && WarmupProgressSource?.Invoke() is { } p ? Math.Clamp(p, 0, 1) : null;
+
     public IReadOnlyDictionary<string, MarketSnapshot> Snapshots => _snapshots;
 
     public IReadOnlyDictionary<Guid, ScoreResult> LatestResults => _results;

@@ -159,7 +159,11 @@ public sealed partial class MarketPipelineService(
             LogWarmedUp(logger, warmup.Sum(w => w.Trades), string.Join(", ", warmup.Select(w => $"{w.Symbol}={w.Trades}")));
         }
 
-        var source = Source = sources.Create(await LastStoredAsync(trades, o.Symbols, stoppingToken));
+        var lastStored = await LastStoredAsync(trades, o.Symbols, stoppingToken);
+        var source = Source = sources.Create(lastStored);
+
+        // Where the source's catch-up starts: the oldest symbol's last stored trade, else the simulated backfill's start.
+        var backfillFrom = lastStored.Count > 0 ? lastStored.Values.Min(t => t.TimeMs) : now - (long)(o.Simulated.BackfillHours * 3_600_000);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var channel = Channel.CreateBounded<MarketEvent>(new BoundedChannelOptions(200_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -203,6 +207,13 @@ public sealed partial class MarketPipelineService(
             BeforeTick = _ => commands.DrainTo(loop),
             TickRan = (tick, durationMs) =>
             {
+                if (live.Phase == PipelinePhase.WarmingUp)
+                {
+                    // The first evaluated tick: every trade up to it is applied, the backfill has reached the present.
+                    live.Phase = PipelinePhase.Live;
+                    live.LiveSinceMs = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+                }
+
                 notifier.EndTick(tick, durationMs);
                 live.OnTickDone(tick, TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds(), durationMs);
                 metrics.RecordTick(durationMs);
@@ -212,8 +223,16 @@ public sealed partial class MarketPipelineService(
 
         try
         {
-            live.Phase = PipelinePhase.Live;
-            live.LiveSinceMs = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+            // Warming up until the first tick can be evaluated (the source's backfill has reached the present).
+            live.WarmupProgressSource = () => source is null || source.Watermark == long.MaxValue
+                ? null
+                : Progress(backfillFrom, source.Watermark, clock.GetUtcNow().ToUnixTimeMilliseconds());
+            if (source is null)
+            {
+                live.Phase = PipelinePhase.Live;
+                live.LiveSinceMs = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+            }
+
             await ticks.RunAsync(channel.Reader, stop.Token);
         }
         finally
@@ -286,6 +305,12 @@ public sealed partial class MarketPipelineService(
 
         return (result, applied);
     }
+
+    /// <summary>Share of [from, now] the watermark has covered (a source that has not reported yet counts as 0).</summary>
+    internal static double? Progress(long fromMs, long watermarkMs, long nowMs) =>
+        watermarkMs == long.MinValue ? 0
+        : nowMs <= fromMs ? 1
+        : Math.Clamp((watermarkMs - fromMs) / (double)(nowMs - fromMs), 0, 1);
 
     private static async Task<IReadOnlyDictionary<string, AggTrade>> LastStoredAsync(AggTradeStore trades, IEnumerable<string> symbols, CancellationToken ct)
     {
