@@ -43,6 +43,9 @@ public sealed partial class AggTradeWriter(AggTradeStore store, AggTradeWriterOp
     private long _failures;
     private readonly SemaphoreSlim _signal = new(0);
 
+    /// <summary>Chunks (of <see cref="AggTradeWriterOptions.BatchSize"/>) written in one COPY when a backlog builds up.</summary>
+    internal const int MaxChunksPerWrite = 50;
+
     public long Buffered => Interlocked.Read(ref _buffered);
     public long Written => Interlocked.Read(ref _written);
     public long Duplicates => Interlocked.Read(ref _duplicates);
@@ -135,29 +138,39 @@ public sealed partial class AggTradeWriter(AggTradeStore store, AggTradeWriterOp
             }
         }
 
+        var chunks = new List<SymbolTrade[]>(MaxChunksPerWrite);
         while (true)
         {
-            SymbolTrade[] chunk;
+            // A backlog (the simulated backfill, a gap fill, an outage) is written many chunks per COPY: one
+            // transaction per 1,000 rows capped the first start at the database's round trips.
+            chunks.Clear();
             lock (_gate)
             {
-                if (_pending.First is null)
+                for (var node = _pending.First; node is not null && chunks.Count < MaxChunksPerWrite; node = node.Next)
                 {
-                    return true;
+                    chunks.Add(node.Value);
                 }
-
-                chunk = _pending.First.Value;
             }
 
+            if (chunks.Count == 0)
+            {
+                return true;
+            }
+
+            IReadOnlyList<SymbolTrade> batch = chunks.Count == 1 ? chunks[0] : [.. chunks.SelectMany(c => c)];
             try
             {
-                var outcome = await store.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+                var outcome = await store.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
                 lock (_gate)
                 {
-                    // The chunk may have been dropped as "oldest" meanwhile; only remove it if it is still first.
-                    if (_pending.First?.Value == chunk)
+                    // Chunks may have been dropped as "oldest" meanwhile; only remove the written ones still at the head.
+                    foreach (var chunk in chunks)
                     {
-                        _pending.RemoveFirst();
-                        _buffered -= chunk.Length;
+                        if (_pending.First?.Value == chunk)
+                        {
+                            _pending.RemoveFirst();
+                            _buffered -= chunk.Length;
+                        }
                     }
                 }
 
