@@ -14,15 +14,15 @@ public sealed record SimulatedSymbolProfile(
 {
     public static IReadOnlyList<SimulatedSymbolProfile> Defaults { get; } =
     [
-        new("BTCUSDT", 96_000, 0.1, 0.001, 18, 0.02, 0.0025, 8.0e9, 14),
-        new("ETHUSDT", 3_400, 0.01, 0.001, 14, 0.4, 0.0030, 4.5e9, 140),
-        new("XRPUSDT", 2.2, 0.0001, 0.1, 7, 600, 0.0035, 1.2e9, 80_000),
-        new("SOLUSDT", 190, 0.01, 0.01, 9, 6, 0.0040, 1.6e9, 1_400),
+        new("BTCUSDT", 96_000, 0.1, 0.001, 18, 0.02, 0.0020, 8.0e9, 14),
+        new("ETHUSDT", 3_400, 0.01, 0.001, 14, 0.4, 0.0022, 4.5e9, 140),
+        new("XRPUSDT", 2.2, 0.0001, 0.1, 7, 600, 0.0028, 1.2e9, 80_000),
+        new("SOLUSDT", 190, 0.01, 0.01, 9, 6, 0.0032, 1.6e9, 1_400),
     ];
 
     /// <summary>The default profile of <paramref name="symbol"/>, or a generic one for symbols without a profile.</summary>
     public static SimulatedSymbolProfile For(string symbol) =>
-        Defaults.FirstOrDefault(p => p.Symbol == symbol) ?? new(symbol, 100, 0.01, 0.01, 8, 5, 0.0035, 5e8, 2_000);
+        Defaults.FirstOrDefault(p => p.Symbol == symbol) ?? new(symbol, 100, 0.01, 0.01, 8, 5, 0.0028, 5e8, 2_000);
 }
 
 /// <summary>Settings of the built-in simulated market (the default source).</summary>

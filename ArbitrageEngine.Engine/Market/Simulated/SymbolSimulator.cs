@@ -18,11 +18,21 @@ public enum SimulatedRegime
 internal sealed class SymbolSimulator
 {
     private const double SliceSeconds = 0.1;
+
+    // Calibration against real daily ranges (README, "Simulated market calibration"): a regime's drift is
+    // TrendShare of the 5-minute volatility per 5 minutes, and the price is pulled back towards a slowly following
+    // anchor (half-life ReversionHalfLifeSeconds), so minutes and bursts stay lively while a day stays within a few
+    // per cent instead of random-walking 15–50 %.
+    private const double TrendShare = 0.3;
+    private const double ReversionHalfLifeSeconds = 40 * 60;
+    private const double AnchorTimeConstantSeconds = 24 * 3600;
+    private static readonly double ReversionPerSlice = 1 - Math.Pow(0.5, SliceSeconds / ReversionHalfLifeSeconds);
     private readonly SimulatedSymbolProfile _p;
     private readonly Xoshiro _rng;
     private readonly double _rateMultiplier;
 
     private double _logPrice;
+    private double _anchorLogPrice;         // slow EWMA of the log-price the reversion pulls towards
     private double _volMultiplier = 1;      // clustering: mean-reverting log-vol
     private double _flowImbalance;          // AR(1) in [-1, 1], persistent order-flow pressure
     private SimulatedRegime _regime = SimulatedRegime.Range;
@@ -71,6 +81,7 @@ internal sealed class SymbolSimulator
             _aggId = resume.LastAggId;
             _lastTradeMs = Math.Max(startMs, resume.LastTimeMs);
         }
+        _anchorLogPrice = _logPrice;
         _nextFundingTime = ((startMs / 28_800_000) + 1) * 28_800_000;
     }
 
@@ -159,6 +170,8 @@ internal sealed class SymbolSimulator
         }
 
         _logPrice += (_regimeDrift * SliceSeconds) + (sigmaSlice * _rng.NextGaussian());
+        _logPrice -= (_logPrice - _anchorLogPrice) * ReversionPerSlice;
+        _anchorLogPrice += (_logPrice - _anchorLogPrice) * (SliceSeconds / AnchorTimeConstantSeconds);
         _recentFlow = (0.9 * _recentFlow) + (0.1 * Math.Clamp(netFlow / 3, -1, 1));
 
         // Volatility clustering: log-vol mean-reverts to 0 and reacts to large moves.
@@ -185,7 +198,7 @@ internal sealed class SymbolSimulator
 
         var r = _rng.NextDouble();
         _regime = r < 0.32 ? SimulatedRegime.TrendUp : r < 0.64 ? SimulatedRegime.TrendDown : r < 0.9 ? SimulatedRegime.Range : SimulatedRegime.Volatile;
-        var trendPerSecond = _p.Volatility5m / 300 * (0.5 + _rng.NextDouble());
+        var trendPerSecond = _p.Volatility5m / 300 * TrendShare * (0.5 + _rng.NextDouble());
         _regimeDrift = _regime switch
         {
             SimulatedRegime.TrendUp => trendPerSecond,
