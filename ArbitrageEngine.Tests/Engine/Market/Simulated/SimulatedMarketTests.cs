@@ -84,15 +84,14 @@ public class SimulatedMarketTests(ITestOutputHelper output)
         var opened = 0;
         var closed = 0;
         var sink = new CountingSink(() => opened++, () => closed++);
-        var engine = new SignalEngine(new EngineSettings { Symbols = Symbols }, new PaperSettings(), sink);
-        foreach (var s in StrategyFactoryGrid.Create())
-        {
-            engine.UpsertStrategy(s);
-        }
+        var loop = new EngineLoop(new EngineSettings { Symbols = Symbols }, new PaperSettings(), sink);
+        var engine = loop.Engine;
+        loop.Load(StrategyFactoryGrid.Create());
 
+        // The one tick policy: ticks from the first live boundary on, each after every event up to it.
         var market = new SimulatedMarket(new SimulatedMarketOptions(), Symbols, Start - 86_400_000);
         var buffer = new List<MarketEvent>();
-        var nextTick = Start - 86_400_000 + 15_000;
+        var ticks = new EventTimeTicks(loop, Start);
         void Run(long until, bool backfill)
         {
             while (market.NowMs < until)
@@ -100,25 +99,7 @@ public class SimulatedMarketTests(ITestOutputHelper output)
                 market.AdvanceTo(Math.Min(market.NowMs + 1000, until), buffer, backfill);
                 foreach (var e in buffer)
                 {
-                    while (e.TimeMs > nextTick)
-                    {
-                        if (!backfill)
-                        {
-                            engine.Tick(nextTick);
-                        }
-
-                        nextTick += 15_000;
-                    }
-
-                    switch (e.Kind)
-                    {
-                        case MarketEventKind.Trade:
-                            engine.OnTrade(e.Symbol, e.Trade);
-                            break;
-                        case MarketEventKind.Feature:
-                            engine.OnFeature(e.Symbol, e.Feature, e.Value, e.TimeMs);
-                            break;
-                    }
+                    ticks.OnEvent(e);
                 }
 
                 buffer.Clear();
