@@ -47,6 +47,9 @@ public static partial class AccountText
         ["This invite code has expired."] = "InviteExpired",
         ["This invite code has no uses left."] = "InviteUsedUp",
         ["This password is too common; choose one that is harder to guess."] = "PasswordCommon",
+        ["Give the token a name of 1 to 64 characters."] = "TokenName",
+        ["Scope must be read or read_write."] = "TokenScope",
+        ["Token not found or already revoked."] = "TokenNotFound",
     };
 
     /// <summary>A message of the account services or Identity in the UI language; an unknown one is shown as written.</summary>
@@ -62,6 +65,11 @@ public static partial class AccountText
         if (parts.Length > 1 && parts.All(p => Exact.ContainsKey(p) || Taken().IsMatch(p)))
         {
             return string.Join(" ", parts.Select(Localize));
+        }
+
+        if (Numbered().Match(message) is { Success: true } n)
+        {
+            return UiText.L[n.Groups[1].Success ? "Account.Val.TokenExpiry" : "Account.Val.TokenLimit", n.Groups[1].Success ? n.Groups[1].Value : n.Groups[2].Value];
         }
 
         return Taken().Match(message) is { Success: true } m ? UiText.L["Account.Val.UserNameTaken", m.Groups[1].Value] : message;
@@ -91,6 +99,9 @@ public static partial class AccountText
 
     [GeneratedRegex(@"(?<=[.!?])\s+(?=[A-Z])")]
     private static partial Regex SentenceSplit();
+
+    [GeneratedRegex(@"^(?:Expiry must be 1 to (\d+) days, or none\.|At most (\d+) active tokens; revoke one first\.)$")]
+    private static partial Regex Numbered();
 
     [GeneratedRegex(@"^User ?name '(.*)' is already taken\.$", RegexOptions.IgnoreCase)]
     private static partial Regex Taken();
