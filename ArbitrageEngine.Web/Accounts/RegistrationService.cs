@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ArbitrageEngine.Web.Localization;
 using ArbitrageEngine.Web.Persistence;
 using ArbitrageEngine.Web.Persistence.Entities;
 using Microsoft.AspNetCore.Identity;
@@ -9,15 +10,15 @@ namespace ArbitrageEngine.Web.Accounts;
 
 public sealed class RegisterRequest
 {
-    [Required(ErrorMessage = "User name is required.")]
-    [StringLength(32, MinimumLength = 3, ErrorMessage = "User name must be 3 to 32 characters.")]
+    [Required(ErrorMessageResourceType = typeof(AccountText), ErrorMessageResourceName = nameof(AccountText.UserNameRequired))]
+    [StringLength(32, MinimumLength = 3, ErrorMessageResourceType = typeof(AccountText), ErrorMessageResourceName = nameof(AccountText.UserNameLength))]
     [RegularExpression("^[A-Za-z0-9_.-]+$", ErrorMessage = "User name may contain only letters, digits, '_', '.' and '-'.")]
     public string UserName { get; set; } = "";
 
     private string? email;
 
     /// <summary>Optional; blank input counts as none.</summary>
-    [EmailAddress(ErrorMessage = "Not a valid e-mail address.")]
+    [EmailAddress(ErrorMessageResourceType = typeof(AccountText), ErrorMessageResourceName = nameof(AccountText.EmailInvalid))]
     [StringLength(256)]
     public string? Email
     {
@@ -25,15 +26,15 @@ public sealed class RegisterRequest
         set => email = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
     }
 
-    [Required(ErrorMessage = "Password is required.")]
-    [StringLength(128, MinimumLength = 12, ErrorMessage = "Password must be 12 to 128 characters.")]
+    [Required(ErrorMessageResourceType = typeof(AccountText), ErrorMessageResourceName = nameof(AccountText.PasswordRequired))]
+    [StringLength(128, MinimumLength = 12, ErrorMessageResourceType = typeof(AccountText), ErrorMessageResourceName = nameof(AccountText.PasswordLength))]
     public string Password { get; set; } = "";
 
-    [Required(ErrorMessage = "Please repeat the password.")]
-    [Compare(nameof(Password), ErrorMessage = "The passwords do not match.")]
+    [Required(ErrorMessageResourceType = typeof(AccountText), ErrorMessageResourceName = nameof(AccountText.RepeatPassword))]
+    [Compare(nameof(Password), ErrorMessageResourceType = typeof(AccountText), ErrorMessageResourceName = nameof(AccountText.PasswordsDiffer))]
     public string ConfirmPassword { get; set; } = "";
 
-    [Required(ErrorMessage = "An invite code is required.")]
+    [Required(ErrorMessageResourceType = typeof(AccountText), ErrorMessageResourceName = nameof(AccountText.InviteRequired))]
     [StringLength(64)]
     public string InviteCode { get; set; } = "";
 }

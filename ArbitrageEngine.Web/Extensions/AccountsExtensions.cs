@@ -1,3 +1,4 @@
+using ArbitrageEngine.Web.Localization;
 using ArbitrageEngine.Web.Persistence;
 using ArbitrageEngine.Web.Persistence.Entities;
 using ArbitrageEngine.Web.Accounts;
@@ -122,8 +123,7 @@ public static class AccountsExtensions
                 var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? (int)Math.Ceiling(retry.TotalSeconds) : 60;
                 context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                 context.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
-                await context.HttpContext.Response.WriteAsync(
-                    string.Create(CultureInfo.InvariantCulture, $"Too many attempts. Wait {seconds} seconds and try again."), ct);
+                await context.HttpContext.Response.WriteAsync(await AccountText.TooManyAttemptsAsync(context.HttpContext, seconds), ct);
             };
         });
     }

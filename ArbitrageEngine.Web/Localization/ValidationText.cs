@@ -20,6 +20,16 @@ public static partial class ValidationText
         ["TP2 must be greater than TP1."] = "Validation.Tp2AboveTp1",
         ["Balance must be a finite number."] = "Validation.BalanceFinite",
         ["Tags must be non-empty and at most 30 characters."] = "Validation.Tags",
+        ["A name of 1 to 60 characters is required."] = "Validation.ChannelName",
+        ["Another channel already has this name."] = "Validation.ChannelNameTaken",
+        ["A Telegram bot token looks like 123456789:AA… (digits, a colon, then at least 20 letters, digits, _ or -)."] = "Validation.TelegramToken",
+        ["A chat id is a number (e.g. -1001234567890) or @channelname."] = "Validation.ChatId",
+        ["Between 1 and 600 messages per minute."] = "Validation.MaxPerMinute",
+        ["Discord webhook URL is required."] = "Validation.SecretRequired.Discord",
+        ["Telegram bot token is required."] = "Validation.SecretRequired.Telegram",
+        ["Webhook URL is required."] = "Validation.SecretRequired.Webhook",
+        ["Discord webhook URL must be an absolute http(s) URL."] = "Validation.SecretUrl.Discord",
+        ["Webhook URL must be an absolute http(s) URL."] = "Validation.SecretUrl.Webhook",
     };
 
     public static string Localize(string message)

@@ -38,7 +38,7 @@ public sealed class ChannelAdminService(NotificationStore store, NotificationDis
         {
             if (id is null)
             {
-                errors[nameof(ChannelForm.Secret)] = NotificationTexts.SecretLabel(form.Kind) + " is required.";
+                errors[nameof(ChannelForm.Secret)] = NotificationTexts.SecretLabel(form.Kind, System.Globalization.CultureInfo.InvariantCulture) + " is required.";
             }
         }
         else if (form.Kind == ChannelKind.Telegram)
@@ -50,7 +50,7 @@ public sealed class ChannelAdminService(NotificationStore store, NotificationDis
         }
         else if (!Uri.TryCreate(secret, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
         {
-            errors[nameof(ChannelForm.Secret)] = NotificationTexts.SecretLabel(form.Kind) + " must be an absolute http(s) URL.";
+            errors[nameof(ChannelForm.Secret)] = NotificationTexts.SecretLabel(form.Kind, System.Globalization.CultureInfo.InvariantCulture) + " must be an absolute http(s) URL.";
         }
 
         if (form.Kind == ChannelKind.Telegram && !System.Text.RegularExpressions.Regex.IsMatch(form.ChatId.Trim(), @"^(-?\d+|@[A-Za-z0-9_]{5,})$"))

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Threading.Channels;
 using ArbitrageEngine.Web.Funding;
 using ArbitrageEngine.Web.Live;
+using ArbitrageEngine.Web.Localization;
 using Microsoft.Extensions.Options;
 
 namespace ArbitrageEngine.Web.Notifications;
@@ -26,7 +28,7 @@ public sealed partial class NotificationDispatcher(
     private readonly Channel<LiveEvent> _inbox = Channel.CreateBounded<LiveEvent>(new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
     private readonly System.Collections.Concurrent.ConcurrentDictionary<long, ChannelWorker> _workers = new();
     private readonly SemaphoreSlim _workersGate = new(1, 1);
-    private List<(NotificationKind Kind, long ChannelId, Guid[]? StrategyIds)> _routes = [];
+    private List<(NotificationKind Kind, long ChannelId, Guid[]? StrategyIds, string? Language)> _routes = [];
     private Dictionary<Guid, string> _names = [];
     private long _routesLoadedMs = Stale;
     private const long Stale = -1;
@@ -117,42 +119,51 @@ public sealed partial class NotificationDispatcher(
             return;
         }
 
-        foreach (var n in ToNotifications(e))
+        // A channel is shared by its subscribers: it gets the message in their language when they all chose the same
+        // one, else in English. Both lists come from the same event, so their items line up.
+        var english = ToNotifications(e, null).ToList();
+        List<Notification>? chinese = null;
+        for (var i = 0; i < english.Count; i++)
         {
+            var n = english[i];
             var channels = _routes.Where(r => r.Kind == n.Kind && (r.StrategyIds is null || (n.StrategyId is { } sid && r.StrategyIds.Contains(sid))))
-                .Select(r => r.ChannelId).Distinct();
+                .GroupBy(r => r.ChannelId);
             foreach (var channel in channels)
             {
-                (await WorkerAsync(channel, ct))?.Enqueue(n);
+                var languages = channel.Select(r => AppCultures.Normalize(r.Language) ?? AppCultures.English).Distinct().ToList();
+                var message = languages is [AppCultures.Chinese] ? (chinese ??= ToNotifications(e, ChineseCulture).ToList())[i] : n;
+                (await WorkerAsync(channel.Key, ct))?.Enqueue(message);
             }
         }
     }
 
-    private IEnumerable<Notification> ToNotifications(LiveEvent e)
+    private static readonly CultureInfo ChineseCulture = CultureInfo.GetCultureInfo(AppCultures.Chinese);
+
+    private IEnumerable<Notification> ToNotifications(LiveEvent e, CultureInfo? culture)
     {
         switch (e)
         {
             case EvaluationEvent ev:
                 foreach (var r in ev.Results.Where(r => r.Signal is not null))
                 {
-                    yield return NotificationTexts.Signal(Name(r.StrategyId), r, ev.TickMs);
+                    yield return NotificationTexts.Signal(Name(r.StrategyId), r, ev.TickMs, culture);
                 }
 
                 break;
             case PositionEvent { Kind: "opened" } p:
-                yield return NotificationTexts.PositionOpened(Name(p.StrategyId), p);
+                yield return NotificationTexts.PositionOpened(Name(p.StrategyId), p, culture);
                 break;
             case PositionEvent { Kind: "closed" } p:
-                yield return NotificationTexts.PositionClosed(Name(p.StrategyId), p);
+                yield return NotificationTexts.PositionClosed(Name(p.StrategyId), p, culture);
                 break;
             case FundingSignalEvent f:
-                yield return NotificationTexts.FundingSignal(f);
+                yield return NotificationTexts.FundingSignal(f, culture);
                 break;
             case CollectorFaultEvent c:
-                yield return NotificationTexts.CollectorFault(c);
+                yield return NotificationTexts.CollectorFault(c, culture);
                 break;
             case EvolveResultEvent v:
-                yield return NotificationTexts.EvolveResult(v);
+                yield return NotificationTexts.EvolveResult(v, culture);
                 break;
         }
     }

@@ -123,15 +123,21 @@ public sealed class NotificationStore(MarketDatabase database, ChannelSecrets se
     }
 
     /// <summary>Every subscription on an enabled channel, for routing (kind, channel, strategy filter).</summary>
-    public async Task<List<(NotificationKind Kind, long ChannelId, Guid[]? StrategyIds)>> RoutesAsync(CancellationToken ct = default)
+    /// <summary>Subscriptions of enabled channels with the subscriber's stored language (null = never chosen).</summary>
+    public async Task<List<(NotificationKind Kind, long ChannelId, Guid[]? StrategyIds, string? Language)>> RoutesAsync(CancellationToken ct = default)
     {
         await using var cmd = (await database.DataSourceAsync(ct)).CreateCommand(
-            "SELECT s.kind, s.channel_id, s.strategy_ids FROM notification_subscriptions s JOIN notification_channels c ON c.id = s.channel_id WHERE c.enabled");
-        var result = new List<(NotificationKind, long, Guid[]?)>();
+            """
+            SELECT s.kind, s.channel_id, s.strategy_ids, p.language
+            FROM notification_subscriptions s JOIN notification_channels c ON c.id = s.channel_id
+            LEFT JOIN user_preferences p ON p.user_id = s.user_id
+            WHERE c.enabled
+            """);
+        var result = new List<(NotificationKind, long, Guid[]?, string?)>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
-            result.Add((NotificationNames.ParseKind(r.GetString(0)), r.GetInt64(1), r.IsDBNull(2) ? null : r.GetFieldValue<Guid[]>(2)));
+            result.Add((NotificationNames.ParseKind(r.GetString(0)), r.GetInt64(1), r.IsDBNull(2) ? null : r.GetFieldValue<Guid[]>(2), r.IsDBNull(3) ? null : r.GetString(3)));
         }
 
         return result;

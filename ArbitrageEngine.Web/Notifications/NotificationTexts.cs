@@ -1,95 +1,124 @@
 using System.Globalization;
 using ArbitrageEngine.Web.Live;
+using ArbitrageEngine.Web.Localization;
 
 namespace ArbitrageEngine.Web.Notifications;
 
 /// <summary>
-/// Every text a notification carries, in one place so it can be localised (English for now; a zh-CN table goes here).
+/// Every text a notification carries, from the Ui resources in the subscriber's language (English fallback).
 /// Numbers are formatted with the invariant culture.
 /// </summary>
 public static class NotificationTexts
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+    private static readonly CultureInfo English = CultureInfo.GetCultureInfo(AppCultures.English);
 
-    public static string KindLabel(NotificationKind kind) => kind switch
+    /// <summary>
+    /// A Ui resource in the given language (null = the current UI culture). Background senders pass the subscriber's
+    /// language; the resources fall back to English for a key the other language lacks.
+    /// </summary>
+    private static string T(CultureInfo? culture, string key, params object[] args)
     {
-        NotificationKind.Signal => "Strategy signals",
-        NotificationKind.PositionOpened => "Position opened",
-        NotificationKind.PositionClosed => "Position closed",
-        NotificationKind.FundingSignal => "Funding arbitrage signal",
-        NotificationKind.CollectorFault => "Collector faults",
-        NotificationKind.EvolveResult => "Auto-evolve results",
-        _ => "Test",
-    };
+        if (culture is null)
+        {
+            return UiText.L[key, args];
+        }
 
-    public static string ChannelLabel(ChannelKind kind) => kind switch
+        var previous = CultureInfo.CurrentUICulture;
+        try
+        {
+            CultureInfo.CurrentUICulture = culture;
+            return UiText.L[key, args];
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = previous;
+        }
+    }
+
+    public static string KindLabel(NotificationKind kind, CultureInfo? culture = null) => T(culture, kind switch
     {
-        ChannelKind.Discord => "Discord webhook",
-        ChannelKind.Telegram => "Telegram bot",
-        _ => "JSON webhook",
-    };
+        NotificationKind.Signal => "Notify.Kind.Signal",
+        NotificationKind.PositionOpened => "Notify.Kind.PositionOpened",
+        NotificationKind.PositionClosed => "Notify.Kind.PositionClosed",
+        NotificationKind.FundingSignal => "Notify.Kind.FundingSignal",
+        NotificationKind.CollectorFault => "Notify.Kind.CollectorFault",
+        NotificationKind.EvolveResult => "Notify.Kind.EvolveResult",
+        _ => "Notify.Kind.Test",
+    });
 
-    public static string SecretLabel(ChannelKind kind) => kind switch
+    public static string ChannelLabel(ChannelKind kind, CultureInfo? culture = null) => T(culture, kind switch
     {
-        ChannelKind.Discord => "Discord webhook URL",
-        ChannelKind.Telegram => "Telegram bot token",
-        _ => "Webhook URL",
-    };
+        ChannelKind.Discord => "Notify.Channel.Discord",
+        ChannelKind.Telegram => "Notify.Channel.Telegram",
+        _ => "Notify.Channel.Webhook",
+    });
 
-    public static Notification Signal(string strategy, EvaluationSummary r, long timeMs) => new(
+    public static string SecretLabel(ChannelKind kind, CultureInfo? culture = null) => T(culture, kind switch
+    {
+        ChannelKind.Discord => "Notify.Secret.Discord",
+        ChannelKind.Telegram => "Notify.Secret.Telegram",
+        _ => "Notify.Secret.Webhook",
+    });
+
+    // Message factories: culture null = English (the fallback when the subscribers' language is unknown or mixed).
+    public static Notification Signal(string strategy, EvaluationSummary r, long timeMs, CultureInfo? culture = null) => new(
         NotificationKind.Signal,
-        string.Create(Inv, $"Signal {r.Signal} {r.Symbol}: {strategy}"),
-        string.Create(Inv, $"{strategy} signals {r.Signal} ({r.Direction}) on {r.Symbol}, score {r.Score:0.0}{(r.Tier is null ? "" : ", tier " + r.Tier)}."),
+        T(culture ?? English, "Notify.Msg.SignalTitle", r.Signal ?? "", r.Symbol, strategy),
+        T(culture ?? English, r.Tier is null ? "Notify.Msg.SignalBody" : "Notify.Msg.SignalBodyTier", strategy, r.Signal ?? "", r.Direction ?? "", r.Symbol, r.Score.ToString("0.0", Inv), r.Tier ?? ""),
         timeMs, r.StrategyId,
         new Dictionary<string, string> { ["symbol"] = r.Symbol, ["signal"] = r.Signal ?? "", ["direction"] = r.Direction ?? "", ["score"] = r.Score.ToString("0.0", Inv) });
 
-    public static Notification PositionOpened(string strategy, PositionEvent p) => new(
+    public static Notification PositionOpened(string strategy, PositionEvent p, CultureInfo? culture = null) => new(
         NotificationKind.PositionOpened,
-        string.Create(Inv, $"Opened {p.Direction} {p.Symbol}: {strategy}"),
-        string.Create(Inv, $"{strategy} opened a {p.Direction} position on {p.Symbol} at {p.Entry:G8}."),
+        T(culture ?? English, "Notify.Msg.OpenedTitle", p.Direction, p.Symbol, strategy),
+        T(culture ?? English, "Notify.Msg.OpenedBody", strategy, p.Direction, p.Symbol, p.Entry.ToString("G8", Inv)),
         p.TimeMs, p.StrategyId,
         new Dictionary<string, string> { ["symbol"] = p.Symbol, ["direction"] = p.Direction, ["entry"] = p.Entry.ToString("G8", Inv), ["position_id"] = p.PositionId.ToString(Inv) });
 
-    public static Notification PositionClosed(string strategy, PositionEvent p) => new(
+    public static Notification PositionClosed(string strategy, PositionEvent p, CultureInfo? culture = null) => new(
         NotificationKind.PositionClosed,
-        string.Create(Inv, $"Closed {p.Direction} {p.Symbol} {p.PnlR:+0.00;-0.00;0.00}R: {strategy}"),
-        string.Create(Inv, $"{strategy} closed its {p.Direction} position on {p.Symbol} ({p.Status}) at {p.ExitPrice:G8}: {p.PnlR:+0.00;-0.00;0.00}R, {p.PnlUsdt:+0.00;-0.00;0.00} USDT."),
+        T(culture ?? English, "Notify.Msg.ClosedTitle", p.Direction, p.Symbol, string.Create(Inv, $"{p.PnlR:+0.00;-0.00;0.00}"), strategy),
+        T(culture ?? English, "Notify.Msg.ClosedBody", strategy, p.Direction, p.Symbol, p.Status, string.Create(Inv, $"{p.ExitPrice:G8}"),
+            string.Create(Inv, $"{p.PnlR:+0.00;-0.00;0.00}"), string.Create(Inv, $"{p.PnlUsdt:+0.00;-0.00;0.00}")),
         p.TimeMs, p.StrategyId,
         new Dictionary<string, string> { ["symbol"] = p.Symbol, ["direction"] = p.Direction, ["status"] = p.Status, ["pnl_r"] = (p.PnlR ?? 0).ToString("0.00", Inv), ["position_id"] = p.PositionId.ToString(Inv) });
 
-    public static Notification FundingSignal(Funding.FundingSignalEvent e) => new(
+    public static Notification FundingSignal(Funding.FundingSignalEvent e, CultureInfo? culture = null) => new(
         NotificationKind.FundingSignal,
-        string.Create(Inv, $"Funding arbitrage signal {e.Symbol}: {e.AnnualisedPct7d:0.00}% a year"),
-        string.Create(Inv, $"The 7-day mean funding rate of {e.Symbol} annualises to {e.AnnualisedPct7d:0.00}% ({e.Settlements} settlements), at or above the {e.ThresholdPct:0.##}% threshold: long spot + short perpetual collects it."),
+        T(culture ?? English, "Notify.Msg.FundingTitle", e.Symbol, e.AnnualisedPct7d.ToString("0.00", Inv)),
+        T(culture ?? English, "Notify.Msg.FundingBody", e.Symbol, e.AnnualisedPct7d.ToString("0.00", Inv), e.Settlements.ToString(Inv), e.ThresholdPct.ToString("0.##", Inv)),
         e.CheckedMs, null,
         new Dictionary<string, string> { ["symbol"] = e.Symbol, ["annualised_pct_7d"] = e.AnnualisedPct7d.ToString("0.00", Inv) });
 
-    public static Notification CollectorFault(CollectorFaultEvent e) => new(
+    public static Notification CollectorFault(CollectorFaultEvent e, CultureInfo? culture = null) => new(
         NotificationKind.CollectorFault,
-        e.Recovered ? $"Collector recovered: {e.Stream}" : $"Collector fault: {e.Stream}",
-        e.Recovered ? $"The {e.Stream} stream delivers again ({e.State})." : $"The {e.Stream} stream is {e.State}: {e.Detail}",
+        T(culture ?? English, e.Recovered ? "Notify.Msg.CollectorRecoveredTitle" : "Notify.Msg.CollectorFaultTitle", e.Stream),
+        e.Recovered ? T(culture ?? English, "Notify.Msg.CollectorRecoveredBody", e.Stream, e.State) : T(culture ?? English, "Notify.Msg.CollectorFaultBody", e.Stream, e.State, e.Detail),
         e.TimeMs, null,
         new Dictionary<string, string> { ["stream"] = e.Stream, ["state"] = e.State, ["recovered"] = e.Recovered ? "true" : "false" });
 
-    public static Notification EvolveResult(EvolveResultEvent e) => new(NotificationKind.EvolveResult, "Auto-evolve: " + e.Summary, e.Details, e.TimeMs);
+    // The summary and details are written by the evolve job (English); only the prefix is localised.
+    public static Notification EvolveResult(EvolveResultEvent e, CultureInfo? culture = null) =>
+        new(NotificationKind.EvolveResult, T(culture ?? English, "Notify.Msg.EvolveTitle", e.Summary), e.Details, e.TimeMs);
 
-    public static Notification Test(string channel, long timeMs) => new(
+    public static Notification Test(string channel, long timeMs, CultureInfo? culture = null) => new(
         NotificationKind.Test,
-        $"Test notification for {channel}",
-        "This is a test sent from ArbitrageEngine's notification settings. If you can read it, the channel works.",
+        T(culture ?? English, "Notify.Msg.TestTitle", channel),
+        T(culture ?? English, "Notify.Msg.TestBody"),
         timeMs);
 
     /// <summary>A burst summarised into one message (coalescing): the count and the first titles.</summary>
-    public static Notification Summary(IReadOnlyList<Notification> burst, long timeMs)
+    public static Notification Summary(IReadOnlyList<Notification> burst, long timeMs, CultureInfo? culture = null)
     {
         const int Listed = 10;
         var lines = burst.Take(Listed).Select(n => "• " + n.Title).ToList();
         if (burst.Count > Listed)
         {
-            lines.Add(string.Create(Inv, $"… and {burst.Count - Listed} more"));
+            lines.Add(T(culture ?? English, "Notify.Msg.AndMore", (burst.Count - Listed).ToString(Inv)));
         }
 
         var kind = burst.Select(n => n.Kind).Distinct().Count() == 1 ? burst[0].Kind : NotificationKind.Signal;
-        return new Notification(kind, string.Create(Inv, $"{burst.Count} notifications"), string.Join('\n', lines), timeMs);
+        return new Notification(kind, T(culture ?? English, "Notify.Msg.SummaryTitle", burst.Count.ToString(Inv)), string.Join('\n', lines), timeMs);
     }
 }

@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using ArbitrageEngine.Engine.Funding;
 using ArbitrageEngine.Engine.Paper;
 using ArbitrageEngine.Engine.Scoring;
 using ArbitrageEngine.Engine.Strategies;
 using ArbitrageEngine.Tests.Components.Plaza;
 using ArbitrageEngine.Web.Accounts;
 using ArbitrageEngine.Web.Components.Detail;
+using ArbitrageEngine.Web.Components.Funding;
 using ArbitrageEngine.Web.Components.Layout;
 using ArbitrageEngine.Web.Components.Pages;
 using ArbitrageEngine.Web.Components.Pages.Plaza;
@@ -55,6 +57,8 @@ public sealed partial class LocalizedRenderTests : BunitContext, IAsyncLifetime
         // The database never becomes ready: data calls end in their error or loading state, which must be localised too.
         Services.AddSingleton(new MarketDatabase(new DatabaseEndpoint(new ConfigurationBuilder().Build())));
         Services.AddSingleton<ArbitrageEngine.Web.Strategies.StrategyReads>();
+        Services.AddSingleton<ArbitrageEngine.Web.Funding.FundingService>();
+        Services.AddSingleton(Options.Create(new ArbitrageEngine.Web.Funding.FundingOptions()));
         Services.AddScoped<ClientConnection>();
         AddAuthorization().SetAuthorized("admin").SetRoles(ArbitrageEngine.Web.Persistence.Entities.Roles.Admin);
         JSInterop.Mode = JSRuntimeMode.Loose;
@@ -96,6 +100,15 @@ public sealed partial class LocalizedRenderTests : BunitContext, IAsyncLifetime
         new(Guid.Empty, "BTCUSDT", TradeDirection.Short, 76, PositionStatus.Sl, Now - 3_000_000, Now - 1_800_000, -1, -200, -0.95, 0.05),
     ];
 
+    // Three days of settlements of both symbols (8-hourly), enough for the 7-day, per-year and BTC+ETH figures.
+    private static FundingStatsView FundingStats()
+    {
+        var history = Enumerable.Range(0, 9).Select(i => new ArbitrageEngine.Engine.Funding.FundingSettlement(Now - (i * 28_800_000L), i % 4 == 0 ? -0.00005 : 0.0001)).Reverse().ToList();
+        return FundingStatsView.Compute("BTCUSDT", history, history, history, 0.001);
+    }
+
+    private static FundingStatsView EmptyFundingStats() => FundingStatsView.Compute("ETHUSDT", [], [], [], 0.001);
+
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
@@ -131,6 +144,11 @@ public sealed partial class LocalizedRenderTests : BunitContext, IAsyncLifetime
         ["GateCard"] = t => t.Render<GateCard>(p => p.Add(c => c.Result, Result()).Add(c => c.Strategy, Btc)).Markup,
         ["LatestEvaluation"] = t => t.Render<LatestEvaluation>(p => p.Add(c => c.Result, Result()).Add(c => c.Strategy, Btc)).Markup,
         ["EquityChart"] = t => t.Render<EquityChart>(p => p.Add(c => c.Trades, Array.Empty<ClosedTrade>())).Markup,
+        ["Funding"] = t => t.Render<ArbitrageEngine.Web.Components.Pages.Funding>().Markup,
+        ["FundingStatsPanel"] = t => t.Render<FundingStatsPanel>(p => p.Add(c => c.Stats, FundingStats())).Markup,
+        ["FundingStatsPanelEmpty"] = t => t.Render<FundingStatsPanel>(p => p.Add(c => c.Stats, EmptyFundingStats())).Markup,
+        ["FundingExplanation"] = t => t.Render<FundingExplanation>(p => p.Add(c => c.Stats, FundingStats()).Add(c => c.Fee, 0.001)).Markup,
+        ["FundingExplanationEmpty"] = t => t.Render<FundingExplanation>(p => p.Add(c => c.Stats, EmptyFundingStats())).Markup,
         ["StrategyForm"] = t => t.Render<FormComponent>(p => p
             .Add(c => c.Model, ArbitrageEngine.Web.Components.StrategyForm.StrategyFormModel.ForCreate("BTCUSDT"))
             .Add(c => c.OnSubmit, _ => Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>()))).Markup,
@@ -161,7 +179,7 @@ public sealed partial class LocalizedRenderTests : BunitContext, IAsyncLifetime
     }
 
     // A resource key that slipped through untranslated looks like "Plaza.Title" or "Status.running".
-    [GeneratedRegex(@"\b(?:Nav|Layout|Common|Plaza|Status|Action|AddBalance|Card|Compare|Deprecated|Tier|Exit|Resonance|Dir|Layer|Gate|GateBlock|GateState|Latest|Signals|Equity|Positions|Paper|Detail|Param|Trades|EvalLog|Cvd|Stats|Form|Validation|Gates|Edit|New|NotFound|Users|Invites|Dash|Phase|Stream|Sort|Error|Reconnect)\.[A-Za-z_][A-Za-z0-9_.]*")]
+    [GeneratedRegex(@"\b(?:Nav|Layout|Common|Plaza|Status|Action|AddBalance|Card|Compare|Deprecated|Tier|Exit|Resonance|Dir|Layer|Gate|GateBlock|GateState|Latest|Signals|Equity|Positions|Paper|Detail|Param|Trades|EvalLog|Cvd|Stats|Form|Validation|Gates|Edit|New|NotFound|Users|Invites|Dash|Phase|Stream|Sort|Error|Reconnect|Account|Tokens|System|Funding|Notify)\.[A-Za-z_][A-Za-z0-9_.]*")]
     private static partial Regex RawKey();
 
     [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}")]

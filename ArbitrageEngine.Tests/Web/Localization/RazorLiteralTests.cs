@@ -3,13 +3,7 @@ namespace ArbitrageEngine.Tests.Web.Localization;
 /// <summary>No .razor file in the localised part of the UI may show English that bypasses the resources.</summary>
 public sealed class RazorLiteralTests
 {
-    // Being reworked on other branches (2FA account pages, API tokens, system status); localised when merged.
-    private static readonly string[] Excluded =
-    [
-        Path.Combine("Components", "Account") + Path.DirectorySeparatorChar,
-        Path.Combine("Components", "Pages", "ApiTokens.razor"),
-        Path.Combine("Components", "Pages", "SystemStatus.razor"),
-    ];
+    private static readonly string[] Excluded = [];
 
     public static TheoryData<string> RazorFiles()
     {

@@ -4,6 +4,7 @@ using ArbitrageEngine.Tests.Infrastructure;
 using ArbitrageEngine.Web.Accounts;
 using ArbitrageEngine.Web.Funding;
 using ArbitrageEngine.Web.Live;
+using ArbitrageEngine.Web.Localization;
 using ArbitrageEngine.Web.Notifications;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -84,5 +85,25 @@ public sealed class NotificationRoutingTests(PostgresFixture postgres) : AppTest
         var logged = Assert.Single(await store.DeliveriesAsync(id, 10));
         Assert.True(logged.Delivered);
         Assert.Equal(NotificationKind.FundingSignal, logged.Kind);
+    }
+
+    [Fact]
+    public async Task Dispatcher_SubscriberPrefersChinese_MessageInChinese()
+    {
+        await using var receiver = await FakeHttpReceiver.StartAsync();
+        var (id, _) = await CreateAsync(new ChannelForm { Name = "hook-zh", Kind = ChannelKind.Webhook, Secret = receiver.BaseUrl + "/hook", MaxPerMinute = 60 });
+        await using var db = App.CreateDbContext();
+        var adminId = (await db.Users.SingleAsync(u => u.UserName == TestApp.AdminUserName)).Id;
+        await App.Services.GetRequiredService<UserPreferenceStore>().SetLanguageAsync(adminId, AppCultures.Chinese);
+        var store = App.Services.GetRequiredService<NotificationStore>();
+        await store.SaveSubscriptionsAsync(adminId, [new SubscriptionRow(id, NotificationKind.FundingSignal, null)]);
+        await App.Services.GetRequiredService<NotificationDispatcher>().InvalidateAsync();
+
+        App.Services.GetRequiredService<LiveNotifier>().Publish(new FundingSignalEvent("XRPUSDT", 14.19, 10, 21, 1_790_000_000_000));
+        await SimulatedApp.Until(async () => (await store.DeliveriesAsync(id, 10)).Count > 0, "the funding signal delivery", 20);
+
+        using var json = JsonDocument.Parse(Assert.Single(receiver.Requests).Body);
+        Assert.Equal("资金费率套利信号 XRPUSDT：年化 14.19%", json.RootElement.GetProperty("title").GetString());
+        Assert.Equal("funding_signal", json.RootElement.GetProperty("kind").GetString());
     }
 }
