@@ -69,7 +69,7 @@ public static class ParityCheck
     private static EvaluationRow ToRow(ScoreResult r) => new(r.StrategyId, r.TimeMs, r.Symbol, r.Score, r.Direction?.Name(), r.Signal?.Name(), r.Tier,
         r.GatePassed, r.GateBlock, r.Regime, Canonical(JsonSerializer.Serialize(r, PaperTradeStore.Json)));
 
-    /// <summary>The JSON with keys sorted and numbers as doubles, so jsonb's normalisation does not count as a difference.</summary>
+    /// <summary>The JSON with keys sorted, numbers as doubles and strings unescaped, so jsonb's normalisation does not count as a difference.</summary>
     private static string Canonical(string json)
     {
         using var doc = JsonDocument.Parse(json);
@@ -105,6 +105,10 @@ public static class ParityCheck
                 break;
             case JsonValueKind.Number:
                 b.Append(e.GetDouble().ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+                break;
+            case JsonValueKind.String:
+                // The value, not its escaping: jsonb gives back "<" where the serializer wrote "\u003C".
+                b.Append('"').Append(e.GetString()).Append('"');
                 break;
             default:
                 b.Append(e.GetRawText());
