@@ -2,6 +2,7 @@ extern alias web;
 
 using System.Diagnostics;
 using System.Globalization;
+using ArbitrageEngine.Benchmarks.Storage;
 using ArbitrageEngine.Engine.Funding;
 using web::ArbitrageEngine.Web.Persistence;
 using ArbitrageEngine.Engine.Persistence.Local;
@@ -21,17 +22,11 @@ public static class FundingStatsLoad
     public static async Task<int> RunAsync(string[] args)
     {
         var runs = args.SkipWhile(a => a != "--runs").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(50);
-        var root = Path.Combine(Path.GetTempPath(), $"ae-funding-bench-{Guid.NewGuid():N}");
-        await using var pg = new LocalPostgres(new LocalPostgresOptions { DataDirectory = Path.Combine(root, "pg"), Port = 0, Database = "bench" });
+        var (root, pg) = BenchDatabase.Create("funding");
+        await using var cluster = pg;
         try
         {
-            var cs = await pg.StartAsync();
-            var builder = new DbContextOptionsBuilder<ArbitrageDbContext>();
-            ArbitrageDbContext.Configure(builder, cs);
-            await using (var db = new ArbitrageDbContext(builder.Options))
-            {
-                await db.Database.MigrateAsync();
-            }
+            var cs = await BenchDatabase.StartMigratedAsync(pg);
 
             await using var dataSource = NpgsqlDataSource.Create(cs);
             var store = new FundingRateStore(dataSource);
@@ -71,14 +66,7 @@ public static class FundingStatsLoad
         }
         finally
         {
-            await pg.StopAsync();
-            try
-            {
-                Directory.Delete(root, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            await BenchDatabase.RemoveAsync(pg, root);
         }
     }
 }

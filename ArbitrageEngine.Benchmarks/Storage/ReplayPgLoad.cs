@@ -32,17 +32,11 @@ public static class ReplayPgLoad
     {
         var perDay = Option(args, "--trades-per-day", 975_000);
         var runs = Option(args, "--runs", 3);
-        var root = Path.Combine(Path.GetTempPath(), $"ae-replay-bench-{Guid.NewGuid():N}");
-        await using var pg = new LocalPostgres(new LocalPostgresOptions { DataDirectory = Path.Combine(root, "pg"), Port = 0, Database = "bench" });
+        var (root, pg) = BenchDatabase.Create("replay");
+        await using var cluster = pg;
         try
         {
-            var cs = await pg.StartAsync();
-            var builder = new DbContextOptionsBuilder<ArbitrageDbContext>();
-            ArbitrageDbContext.Configure(builder, cs);
-            await using (var db = new ArbitrageDbContext(builder.Options))
-            {
-                await db.Database.MigrateAsync();
-            }
+            var cs = await BenchDatabase.StartMigratedAsync(pg);
 
             await using var dataSource = NpgsqlDataSource.Create(cs);
             var dataset = await new DatasetCatalog(dataSource).EnsureAsync("bench", DatasetKinds.Import, null);
@@ -86,17 +80,7 @@ public static class ReplayPgLoad
         }
         finally
         {
-            await pg.StopAsync();
-            try
-            {
-                Directory.Delete(root, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
+            await BenchDatabase.RemoveAsync(pg, root);
         }
     }
 

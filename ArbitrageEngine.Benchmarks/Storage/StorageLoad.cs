@@ -25,17 +25,11 @@ public static class StorageLoad
     public static async Task<int> RunAsync(string[] args)
     {
         var perSymbol = args.SkipWhile(a => a != "--trades-per-symbol").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(1_500_000);
-        var root = Path.Combine(Path.GetTempPath(), $"ae-storage-bench-{Guid.NewGuid():N}");
-        await using var pg = new LocalPostgres(new LocalPostgresOptions { DataDirectory = Path.Combine(root, "pg"), Port = 0, Database = "bench" });
+        var (root, pg) = BenchDatabase.Create("storage");
+        await using var cluster = pg;
         try
         {
-            var cs = await pg.StartAsync();
-            var builder = new DbContextOptionsBuilder<ArbitrageDbContext>();
-            ArbitrageDbContext.Configure(builder, cs);
-            await using (var db = new ArbitrageDbContext(builder.Options))
-            {
-                await db.Database.MigrateAsync();
-            }
+            var cs = await BenchDatabase.StartMigratedAsync(pg);
 
             await using var dataSource = NpgsqlDataSource.Create(cs);
             var store = new AggTradeStore(dataSource, datasetId: 1);
@@ -100,17 +94,7 @@ public static class StorageLoad
         }
         finally
         {
-            await pg.StopAsync();
-            try
-            {
-                Directory.Delete(root, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
+            await BenchDatabase.RemoveAsync(pg, root);
         }
     }
 
