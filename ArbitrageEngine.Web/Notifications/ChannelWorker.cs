@@ -195,8 +195,16 @@ public sealed partial class ChannelWorker : IAsyncDisposable
     private string? Scrub(string? text) =>
         text is null || _channel.Secret.Length == 0 ? text : text.Replace(_channel.Secret, "[secret]", StringComparison.Ordinal);
 
+    // Idempotent: a worker replaced by a channel edit can still be in the dispatcher's list when the host stops.
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _queue.Writer.TryComplete();
         await _stop.CancelAsync();
         if (_run is not null)

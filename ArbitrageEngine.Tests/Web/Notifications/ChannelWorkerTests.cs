@@ -50,6 +50,15 @@ public sealed class ChannelWorkerTests : IAsyncLifetime
         return worker;
     }
 
+    [Fact]
+    public async Task DisposeAsync_Twice_SecondIsANoOp()
+    {
+        var worker = Worker(ChannelKind.Webhook, _receiver.BaseUrl + "/hook");
+
+        await worker.DisposeAsync();
+        await worker.DisposeAsync(); // the dispatcher's stop can meet a worker a channel edit already disposed
+    }
+
     private static Notification Message(string title = "Opened LONG BTCUSDT: trend-1") =>
         new(NotificationKind.PositionOpened, title, "trend-1 opened a LONG position on BTCUSDT at 65000.", 1_790_000_000_000, Guid.Empty, new Dictionary<string, string> { ["symbol"] = "BTCUSDT" });
 
