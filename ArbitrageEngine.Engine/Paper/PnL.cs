@@ -25,8 +25,18 @@ public static class PnL
     /// <summary>Unrealised R net of the round-trip fees.</summary>
     public static double UnrealisedNetR(PaperPosition p, double price) => HalfRule(p, price) - FeeR(p.Entry, p.Rd, p.FeeRate);
 
+    /// <summary>Unrealised R net of the round-trip fees for a position snapshot (what pages show for open positions).</summary>
+    public static double UnrealisedNetR(PositionSnapshot p, double price) =>
+        HalfRule(p.IsLong, p.Entry, p.Rd, p.Tp1Hit, p.Tp1Ratio, price) - FeeR(p.Entry, p.Rd, p.FeeRate);
+
     public static double Usdt(double pnlR, double riskUsd) => pnlR * riskUsd;
 
-    private static double HalfRule(PaperPosition p, double price) =>
-        p.Tp1Hit ? (0.5 * p.Tp1Ratio) + (0.5 * MoveR(p, price)) : MoveR(p, price);
+    private static double HalfRule(PaperPosition p, double price) => HalfRule(p.IsLong, p.Entry, p.Rd, p.Tp1Hit, p.Tp1Ratio, price);
+
+    /// <summary>After TP1 half is banked at tp1_ratio and only the other half moves with the price (engine.md §6.3).</summary>
+    private static double HalfRule(bool isLong, double entry, double rd, bool tp1Hit, double tp1Ratio, double price)
+    {
+        var move = (isLong ? price - entry : entry - price) / rd;
+        return tp1Hit ? (0.5 * tp1Ratio) + (0.5 * move) : move;
+    }
 }

@@ -47,11 +47,6 @@ public sealed record PositionSnapshot
 
     public bool IsOpen => Status.IsOpen();
 
-    /// <summary>Unrealised R net of fees at <paramref name="price"/>, with the half-position rule after TP1 (engine.md §6.3).</summary>
-    public double UnrealisedNetR(double price)
-    {
-        var move = (IsLong ? price - Entry : Entry - price) / Rd;
-        var gross = Tp1Hit ? (0.5 * Tp1Ratio) + (0.5 * move) : move;
-        return gross - PnL.FeeR(Entry, Rd, FeeRate);
-    }
+    /// <summary>Unrealised R net of fees at <paramref name="price"/> (the arithmetic lives in <see cref="PnL"/>).</summary>
+    public double UnrealisedNetR(double price) => PnL.UnrealisedNetR(this, price);
 }

@@ -25,7 +25,17 @@ public class EngineLoopTests
     [Fact]
     public void EventTimeTicks_TickAtT_RunsAfterEveryEventUpToTAndBeforeTheNext()
     {
-        var (loop, events) = NewLoop();
+        EngineLoop? loop = null;
+        var appliedAtTick = new List<long>();
+        var events = new List<EngineEvent>();
+        loop = new EngineLoop(Settings, new PaperSettings(), new DelegateEventSink(e =>
+        {
+            events.Add(e);
+            if (e is TickCompleted)
+            {
+                appliedAtTick.Add(loop!.Engine.StateOf("BTCUSDT")!.AcceptedTrades);
+            }
+        }), new EngineLoopOptions { PriceIntervalMs = 0 });
         var ticks = new EventTimeTicks(loop, 15_000);
 
         ticks.OnEvent(Trade(1, 14_999));
@@ -35,8 +45,8 @@ public class EngineLoopTests
 
         var tick = Assert.Single(events.OfType<TickCompleted>());
         Assert.Equal(15_000, tick.TickMs);
-        Assert.Equal(2, loop.Engine.StateOf("BTCUSDT")!.AcceptedTrades - 1); // trade 3 applied after the tick
-        Assert.True(events.FindIndex(e => e is TickCompleted) < events.Count);
+        Assert.Equal([2L], appliedAtTick);                                        // trades 1 and 2 before the tick…
+        Assert.Equal(3, loop.Engine.StateOf("BTCUSDT")!.AcceptedTrades);          // …trade 3 after it
     }
 
     [Fact]
