@@ -15,5 +15,5 @@ public sealed class StrategyReads(MarketDatabase market)
     public async Task<DetailQueries> DetailAsync(CancellationToken cancellationToken = default) => new(await market.DataSourceAsync(cancellationToken));
 
     /// <summary>Opening prices of the day per symbol for the dashboard (the live dataset's trades).</summary>
-    public DayOpenQuery DayOpen() => new(market.DataSourceAsync);
+    public DayOpenQuery DayOpen() => new(market.DataSourceAsync, async ct => (await market.DatasetAsync(ct)).Id);
 }

@@ -1,4 +1,5 @@
 using ArbitrageEngine.Engine.Market;
+using ArbitrageEngine.Engine.Market.History;
 using ArbitrageEngine.Engine.Persistence.Market;
 using ArbitrageEngine.Tests.Infrastructure;
 using ArbitrageEngine.Web.Dashboard;
@@ -23,12 +24,14 @@ public sealed class DayOpenQueryTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task DisposeAsync() => await _dataSource.DisposeAsync();
 
     /// <summary>One trade a minute for three days (crossing a month partition), ids with gaps, price = 1000 + index.</summary>
-    private async Task SeedAsync(string symbol)
+    private Task SeedAsync(string symbol) => SeedAsync(_store, symbol, 0);
+
+    private static async Task SeedAsync(AggTradeStore store, string symbol, double priceOffset)
     {
         var trades = Enumerable.Range(0, 3 * 1440)
-            .Select(i => new SymbolTrade(symbol, new AggTrade(5_000 + (i * 7L), Start + (i * 60_000L), 1_000 + i, 1, false)))
+            .Select(i => new SymbolTrade(symbol, new AggTrade(5_000 + (i * 7L), Start + (i * 60_000L), 1_000 + i + priceOffset, 1, false)))
             .ToList();
-        await _store.WriteAsync(trades);
+        await store.WriteAsync(trades);
     }
 
     [Theory]
@@ -43,7 +46,7 @@ public sealed class DayOpenQueryTests(PostgresFixture postgres) : IAsyncLifetime
         await SeedAsync("BTCUSDT");
         await SeedAsync("ETHUSDT"); // another symbol must not interfere
 
-        var open = await new DayOpenQuery(_dataSource).FirstTradeSinceAsync("BTCUSDT", Start + offsetMs);
+        var open = await new DayOpenQuery(_dataSource, 1).FirstTradeSinceAsync("BTCUSDT", Start + offsetMs);
 
         Assert.Equal(new DayOpen(1_000 + expectedIndex, Start + (expectedIndex * 60_000L)), open);
     }
@@ -52,9 +55,19 @@ public sealed class DayOpenQueryTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task FirstTradeSinceAsync_AfterLastTradeOrUnknownSymbol_ReturnsNull()
     {
         await SeedAsync("SOLUSDT");
-        var query = new DayOpenQuery(_dataSource);
+        var query = new DayOpenQuery(_dataSource, 1);
 
         Assert.Null(await query.FirstTradeSinceAsync("SOLUSDT", Start + (4_320L * 60_000)));
         Assert.Null(await query.FirstTradeSinceAsync("XRPUSDT", Start));
+    }
+
+    [Fact]
+    public async Task FirstTradeSinceAsync_OtherDatasetHasSameSymbol_ReadsOnlyItsOwnDataset()
+    {
+        var imported = await new DatasetCatalog(_dataSource).EnsureAsync("imported-btc", DatasetKinds.Import, null);
+        await SeedAsync(new AggTradeStore(_dataSource, imported.Id), "BTCUSDT", priceOffset: 50_000);
+
+        Assert.Null(await new DayOpenQuery(_dataSource, 1).FirstTradeSinceAsync("BTCUSDT", Start));
+        Assert.Equal(new DayOpen(51_000, Start), await new DayOpenQuery(_dataSource, imported.Id).FirstTradeSinceAsync("BTCUSDT", Start));
     }
 }
