@@ -20,7 +20,7 @@ public static class Fitness
         Breakdown(closedTrades.Select(t => t.PnlR), days, minClosed).Value;
 
     /// <summary>The same from the trades' R alone.</summary>
-    public static double Compute(IEnumerable<double> pnlR, double days, int minClosed = DefaultMinClosed) => Breakdown(pnlR, days, minClosed).Value;
+    public static double ComputeR(IEnumerable<double> pnlR, double days, int minClosed = DefaultMinClosed) => Breakdown(pnlR, days, minClosed).Value;
 
     public static FitnessBreakdown Breakdown(IEnumerable<double> pnlR, double days, int minClosed = DefaultMinClosed)
     {

@@ -13,7 +13,7 @@ public class FitnessTests
     public void Compute_NoTrades_PfZeroWinRateZeroFullPenalty()
     {
         // 0 + 0 + 0.6·(0 − 1) + 1.25·(0 − 0.5) − 0.35·12 = −0.6 − 0.625 − 4.2
-        Assert.Equal(-5.425, Fitness.Compute([], 7));
+        Assert.Equal(-5.425, Fitness.Compute(Array.Empty<ClosedTrade>(), 7));
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public class FitnessTests
     public void Compute_OnlyLosses_PfZero()
     {
         // net −3; −3 − 0.9·3/3 + 0.6·(0 − 1) + 1.25·(0 − 0.5) − 0.35·9 = −3 − 0.9 − 0.6 − 0.625 − 3.15
-        Assert.Equal(-8.275, Fitness.Compute([-1.0, -1.0, -1.0], 3));
+        Assert.Equal(-8.275, Fitness.ComputeR([-1.0, -1.0, -1.0], 3));
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public class FitnessTests
     {
         // wins 2 + 1 = 3 R, losses 1 + 0.5 = 1.5 R → PF 2; net 1.5 over 4 trades; win rate 0.5; penalty 0.35·8 = 2.8
         // 1.5 + 0.9·1.5/7 + 0.6·1 + 0 − 2.8 = 1.5 + 0.192857… + 0.6 − 2.8 = −0.507142…
-        var value = Fitness.Compute([2.0, -1.0, 1.0, -0.5], 7);
+        var value = Fitness.ComputeR([2.0, -1.0, 1.0, -0.5], 7);
 
         Assert.Equal(-0.5071, value);
     }
@@ -60,8 +60,8 @@ public class FitnessTests
     [Fact]
     public void Compute_MinClosedZero_NoPenalty()
     {
-        Assert.Equal(Fitness.Breakdown([1.0], 1, minClosed: 0).Penalty, 0);
-        Assert.Equal(Math.Round(1 + 0.9 + 0.6 + 0.625, 4), Fitness.Compute([1.0], 1, minClosed: 0));
+        Assert.Equal(0, Fitness.Breakdown([1.0], 1, minClosed: 0).Penalty);
+        Assert.Equal(Math.Round(1 + 0.9 + 0.6 + 0.625, 4), Fitness.ComputeR([1.0], 1, minClosed: 0));
     }
 
     [Theory]
@@ -69,5 +69,5 @@ public class FitnessTests
     [InlineData(-1)]
     [InlineData(double.NaN)]
     public void Compute_NonPositiveDays_Throws(double days) =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => Fitness.Compute([1.0], days));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Fitness.ComputeR([1.0], days));
 }
