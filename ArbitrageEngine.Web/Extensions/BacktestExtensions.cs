@@ -15,6 +15,8 @@ public static class BacktestExtensions
         builder.Services.AddSingleton<BacktestDatabase>();
         builder.Services.AddSingleton<BacktestNotifier>();
         builder.Services.AddSingleton<BacktestReads>();
+        builder.Services.AddSingleton<BacktestSpecResolver>();
+        builder.Services.AddSingleton<IBacktestJobs, BacktestJobs>();
         builder.Services.AddSingleton<BacktestWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BacktestWorker>());
         builder.Services.AddSingleton<BacktestService>();
