@@ -47,8 +47,15 @@ public sealed class BacktestThreads : TaskScheduler, IDisposable
         }
     }
 
+    private int _disposed;
+
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _queue.CompleteAdding();
         foreach (var t in _threads)
         {

@@ -27,6 +27,7 @@ public sealed partial class BacktestWorker(
 
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _running = new();
     private readonly SemaphoreSlim _wake = new(0);
+    private int _disposed;
     private BacktestThreads? _threads;
 
     /// <summary>Runs being executed by this process.</summary>
@@ -35,9 +36,16 @@ public sealed partial class BacktestWorker(
     /// <summary>Wakes the worker (a run was queued).</summary>
     public void Wake()
     {
-        if (_wake.CurrentCount == 0)
+        try
         {
-            _wake.Release();
+            if (_wake.CurrentCount == 0)
+            {
+                _wake.Release();
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // A request finishing while the host stops: the queued run is picked up at the next start.
         }
     }
 
@@ -219,8 +227,13 @@ public sealed partial class BacktestWorker(
 
     public override void Dispose()
     {
-        _threads?.Dispose();
-        _wake.Dispose();
+        // Registered as a singleton and as the hosted service: the container may dispose it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _threads?.Dispose();
+            _wake.Dispose();
+        }
+
         base.Dispose();
     }
 

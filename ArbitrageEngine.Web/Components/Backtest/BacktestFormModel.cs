@@ -52,12 +52,12 @@ public sealed class BacktestFormModel
 {
     public static readonly IReadOnlyList<TunableField> Tunables =
     [
-        new("entry_score", "Backtest.Field.entry_score", 50, 100, 1, true, s => s.EntryScore),
-        new("sl_atr_multiplier", "Backtest.Field.sl_atr_multiplier", 0.5, 5, 0.1, false, s => s.SlAtrMultiplier),
-        new("tp1_ratio", "Backtest.Field.tp1_ratio", 0.5, 10, 0.1, false, s => s.Tp1Ratio),
-        new("tp2_ratio", "Backtest.Field.tp2_ratio", 0.5, 20, 0.1, false, s => s.Tp2Ratio),
-        new("timeout_minutes", "Backtest.Field.timeout_minutes", 5, 1440, 5, true, s => s.TimeoutMinutes),
-        new("flip_threshold", "Backtest.Field.flip_threshold", 50, 100, 1, true, s => s.FlipThreshold),
+        new("entry_score", "Backtest.Field.entry_score", 60, 95, 1, true, s => s.EntryScore),
+        new("sl_atr_multiplier", "Backtest.Field.sl_atr_multiplier", 0.5, 3, 0.1, false, s => s.SlAtrMultiplier),
+        new("tp1_ratio", "Backtest.Field.tp1_ratio", 0.3, 2, 0.1, false, s => s.Tp1Ratio),
+        new("tp2_ratio", "Backtest.Field.tp2_ratio", 0.5, 4, 0.1, false, s => s.Tp2Ratio),
+        new("timeout_minutes", "Backtest.Field.timeout_minutes", 30, 1440, 5, true, s => s.TimeoutMinutes),
+        new("flip_threshold", "Backtest.Field.flip_threshold", 60, 95, 1, true, s => s.FlipThreshold),
     ];
 
     public BacktestFormMode Mode { get; set; } = BacktestFormMode.Pick;
@@ -219,6 +219,7 @@ public sealed class BacktestFormModel
     public static JsonObject Row(StrategyDefinition strategy, IReadOnlyDictionary<string, double> overrides)
     {
         var row = JsonSerializer.SerializeToNode(StrategyDto.From(strategy), BacktestStore.Json)!.AsObject();
+        row["options"] = JsonNode.Parse(StrategyJson.SerializeOptions(strategy.Options));
         foreach (var f in Tunables)
         {
             if (overrides.TryGetValue(f.Key, out var v))
