@@ -34,7 +34,7 @@ public enum BacktestActionResult
 /// Submitting, cancelling and deleting runs, shared by the API and the page: specs are checked by the planner
 /// before anything is stored, the per-user queue cap applies, and only the owner or an admin may cancel or delete.
 /// </summary>
-public sealed class BacktestService(BacktestDatabase database, IBacktestJobs backtests, BacktestWorker worker, IOptions<BacktestOptions> options)
+public sealed class BacktestService(BacktestDatabase database, IBacktestJobs backtests, BacktestWorker worker, IOptions<BacktestJobOptions> options)
 {
     /// <summary>Checks and queues a run of <paramref name="kind"/>.</summary>
     public async Task<BacktestSubmission> SubmitAsync(BacktestUser user, string kind, JsonElement spec, CancellationToken cancellationToken = default)

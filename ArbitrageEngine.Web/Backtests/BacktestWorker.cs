@@ -20,7 +20,7 @@ public sealed partial class BacktestWorker(
     IBacktestJobs backtests,
     BacktestNotifier notifier,
     JobRegistry jobs,
-    IOptions<BacktestOptions> options,
+    IOptions<BacktestJobOptions> options,
     ILogger<BacktestWorker> logger) : BackgroundService
 {
     public const string JobName = "backtests";

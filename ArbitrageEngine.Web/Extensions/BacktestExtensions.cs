@@ -10,7 +10,7 @@ public static class BacktestExtensions
     /// <summary>Saved backtest runs: the store, the worker (a registered job), the progress notifier and the page's reads.</summary>
     public static IHostApplicationBuilder AddBacktests(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<BacktestOptions>().BindConfiguration(BacktestOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<BacktestJobOptions>().BindConfiguration(BacktestJobOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton<JobRegistry>();
         builder.Services.AddSingleton<BacktestDatabase>();
         builder.Services.AddSingleton<BacktestNotifier>();

@@ -104,6 +104,18 @@ public sealed class BacktestFormModel
 
     public bool ReplayCommands { get; set; }
 
+    /// <summary>Grid mode only: run walk-forward (train/test/step days) instead of one backtest.</summary>
+    public bool WalkForward { get; set; }
+
+    public double TrainDays { get; set; } = 7;
+
+    public double TestDays { get; set; } = 2;
+
+    public double StepDays { get; set; } = 2;
+
+    /// <summary>The run kind this form submits.</summary>
+    public string Kind => Mode == BacktestFormMode.Grid && WalkForward ? BacktestRunKinds.WalkForward : BacktestRunKinds.Backtest;
+
     /// <summary>Sets the base strategy; overrides and ranges start at its values.</summary>
     public void SetBase(StrategyDefinition strategy)
     {
@@ -209,6 +221,13 @@ public sealed class BacktestFormModel
                 break;
             case BacktestFormMode.Grid when Base is not null:
                 spec["grid"] = GridSpec(Base);
+                if (WalkForward)
+                {
+                    spec["train_days"] = TrainDays;
+                    spec["test_days"] = TestDays;
+                    spec["step_days"] = StepDays;
+                }
+
                 break;
         }
 
@@ -236,11 +255,19 @@ public sealed class BacktestFormModel
         var ranges = new JsonObject();
         foreach (var (key, range) in Grid.Where(g => g.Value.Enabled))
         {
-            ranges[key] = new JsonObject { ["from"] = range.From, ["to"] = range.To, ["step"] = range.Step };
+            ranges[key] = new JsonObject { ["min"] = range.From, ["max"] = range.To, ["step"] = range.Step };
         }
 
-        return new JsonObject { ["base"] = Row(strategy, new Dictionary<string, double>()), ["ranges"] = ranges };
+        return new JsonObject { ["base"] = strategy.StrategyId.ToString("D"), ["ranges"] = ranges };
     }
+
+    /// <summary>
+    /// The server's errors as the form shows them: the one ad-hoc row's field errors (<c>rows[0].tp1_ratio</c>) beside
+    /// the override inputs, the rest unchanged.
+    /// </summary>
+    public Dictionary<string, string> FormErrors(IReadOnlyDictionary<string, string[]> errors) =>
+        errors.ToDictionary(e => Mode == BacktestFormMode.Overrides && e.Key.StartsWith("rows[0].", StringComparison.Ordinal) ? e.Key["rows[0].".Length..] : e.Key,
+            e => string.Join(" ", e.Value), StringComparer.Ordinal);
 
     private static string? Iso(DateTime? value) =>
         value is { } v ? DateTime.SpecifyKind(v, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) : null;

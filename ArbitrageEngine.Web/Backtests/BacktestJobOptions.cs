@@ -2,8 +2,8 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ArbitrageEngine.Web.Backtests;
 
-/// <summary>Saved backtest runs: worker concurrency, the per-user queue cap, progress persistence and the form's preview.</summary>
-public sealed class BacktestOptions
+/// <summary>Saved backtest runs (section "Backtest", shared with the planner's MaxCombinations): worker concurrency, the per-user queue cap, progress persistence and the form's preview.</summary>
+public sealed class BacktestJobOptions
 {
     public const string SectionName = "Backtest";
 
