@@ -81,6 +81,28 @@ public sealed class BacktestStore(NpgsqlDataSource dataSource)
         return id;
     }
 
+    /// <summary>A run executed elsewhere (the CLI's <c>--save</c>): stored as running, its results follow with <see cref="SaveResultAsync"/>.</summary>
+    public async Task<Guid> InsertRunningAsync(NewBacktestRun run, CancellationToken cancellationToken = default)
+    {
+        var id = Guid.CreateVersion7();
+        await using var insert = dataSource.CreateCommand("""
+            INSERT INTO backtest_runs (run_id, owner_id, owner_name, kind, status, spec, dataset, from_ms, to_ms, symbols, strategy_count, started_at)
+            VALUES ($1, $2, $3, $4, 'running', $5, $6, $7, $8, $9, $10, now())
+            """);
+        insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.OwnerId });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.OwnerName });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.Kind });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.Spec.GetRawText(), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.Dataset });
+        insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = run.FromMs });
+        insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = run.ToMs });
+        insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. run.Symbols] });
+        insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = run.StrategyCount });
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+        return id;
+    }
+
     /// <summary>A queued run claimed for this worker (now <c>running</c>) with its spec, or null when none waits.</summary>
     public async Task<(BacktestRunRow Run, JsonElement Spec)?> ClaimNextAsync(CancellationToken cancellationToken = default)
     {
