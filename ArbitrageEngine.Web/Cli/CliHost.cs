@@ -14,7 +14,7 @@ public static class CliHost
         new DatasetsVerb(),
         new ImportFundingVerb(),
         new FundingStatsVerb(),
-        new BacktestVerb(),
+        new BacktestVerb(save: ArbitrageEngine.Web.Backtests.BacktestCliSave.SaveAsync),
         new WalkForwardVerb(),
     }.ToDictionary(v => v.Name, StringComparer.Ordinal);
 
