@@ -14,6 +14,7 @@ builder.AddMarketPipeline();
 builder.AddFunding();
 builder.AddSystemStatus();
 builder.AddNotifications();
+builder.AddEvolve();
 builder.AddWebUi();
 builder.AddAppLocalization();
 
@@ -21,6 +22,7 @@ var app = builder.Build();
 app.UseWebUi();
 app.MapMarketHub();
 app.UseSystemStatus();
+app.MapEvolve();
 await app.RunAsync();
 return 0;
 
