@@ -34,6 +34,13 @@ public sealed record BacktestRequest
 
     /// <summary>Parity mode: the recorded commands of the period, applied at the tick they took effect live.</summary>
     public IReadOnlyList<CommandRecord>? RecordedCommands { get; init; }
+
+    /// <summary>
+    /// Parity mode through the journal: replay the period exactly as the live loop ran it (its sessions, ticks and
+    /// commands, read by the runner's <see cref="IEngineJournalReader"/>). <see cref="Strategies"/> then only selects
+    /// which strategies are reported; the strategies in effect are the recorded ones.
+    /// </summary>
+    public bool ReplayRecordedCommands { get; init; }
 }
 
 /// <summary>Progress of a running backtest, reported at most a few times a second.</summary>
@@ -52,7 +59,11 @@ public sealed record StrategyBacktestResult(
     IReadOnlyList<EquityPoint> Equity,
     long Evaluations,
     int SignalsTaken,
-    IReadOnlyDictionary<string, int> SignalsRejected);
+    IReadOnlyDictionary<string, int> SignalsRejected)
+{
+    /// <summary>Signals the strategy emitted (taken or rejected by the engine; cooldown-suppressed ones are not signals).</summary>
+    public int Signals { get; init; }
+}
 
 /// <summary>The outcome of a backtest. A cancelled run returns what it had so far, marked <see cref="Cancelled"/>.</summary>
 public sealed record BacktestResult(
