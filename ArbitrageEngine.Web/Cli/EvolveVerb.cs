@@ -126,6 +126,7 @@ public sealed class EvolveVerb(Func<CancellationToken, Task<CliDatabase>>? open 
         services.AddSingleton<EngineCommandQueue>();
         services.AddSingleton<EvolveStore>();
         services.AddSingleton<EvolveReads>();
+        services.AddSingleton<EvolveBacktests>();
         services.AddSingleton<EvolveProgress>();
         services.AddSingleton<EvolveRunner>();
         services.AddScoped<EvolvePlanner>();

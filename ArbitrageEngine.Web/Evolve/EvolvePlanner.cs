@@ -20,6 +20,7 @@ public sealed record EvolvePlan(EvolveReport Report, IReadOnlyList<StrategyDefin
 public sealed class EvolvePlanner(
     EvolveReads reads,
     MarketDatabase database,
+    EvolveBacktests backtests,
     IOptions<EvolveOptions> options,
     IOptions<MarketOptions> market,
     IOptions<PaperOptions> paper)
@@ -27,7 +28,7 @@ public sealed class EvolvePlanner(
     private const long DayMs = 86_400_000;
 
     public async Task<EvolvePlan> PlanAsync(
-        ArbitrageDbContext db, IBacktestRunner runner, EvolveReport header, DateTimeOffset now, Action<string> stage,
+        ArbitrageDbContext db, EvolveReport header, DateTimeOffset now, Action<string> stage,
         IProgress<BacktestProgress>? sweepProgress, CancellationToken ct)
     {
         var o = options.Value;
@@ -138,6 +139,7 @@ public sealed class EvolvePlanner(
         if (eligible.Count > 0)
         {
             stage("backtesting candidates");
+            var runner = await backtests.ForAsync(dataset, ct);
             result = await runner.RunAsync(new BacktestRequest
             {
                 Strategies = sweep,

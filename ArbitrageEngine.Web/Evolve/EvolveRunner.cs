@@ -89,7 +89,6 @@ public sealed partial class EvolveRunner(
                 await using var scope = scopes.CreateAsyncScope();
                 var sp = scope.ServiceProvider;
                 var db = sp.GetRequiredService<ArbitrageDbContext>();
-                var runner = sp.GetService<IBacktestRunner>() ?? throw new InvalidOperationException("no backtest runner is registered (IBacktestRunner)");
                 var planner = sp.GetRequiredService<EvolvePlanner>();
                 var stageName = "starting";
                 void Stage(string s)
@@ -99,7 +98,7 @@ public sealed partial class EvolveRunner(
                 }
 
                 var sweepProgress = new InlineProgress(p => progress.Publish(new EvolveProgressUpdate(runId, stageName, p.Percent, p.SimulatedMs, p.TradesPerSecond, false)));
-                plan = await planner.PlanAsync(db, runner, header, startedAt, Stage, sweepProgress, ct);
+                plan = await planner.PlanAsync(db, header, startedAt, Stage, sweepProgress, ct);
                 var report = plan.Report with { FinishedAt = clock.GetUtcNow() };
                 plan = plan with { Report = report };
                 var markdown = EvolveMarkdown.Render(report, "succeeded");
