@@ -15,6 +15,7 @@ builder.AddFunding();
 builder.AddSystemStatus();
 builder.AddNotifications();
 builder.AddBacktests();
+builder.AddEvolve();
 builder.AddWebUi();
 builder.AddAppLocalization();
 
@@ -23,6 +24,7 @@ app.UseWebUi();
 app.MapMarketHub();
 app.UseSystemStatus();
 app.MapBacktests();
+app.MapEvolve();
 await app.RunAsync();
 return 0;
 
