@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.Channels;
 using ArbitrageEngine.Engine.Market;
 using ArbitrageEngine.Engine.Market.History;
+using ArbitrageEngine.Engine.Persistence.Archive;
 using ArbitrageEngine.Engine.Replay;
 using Npgsql;
 
@@ -18,6 +19,12 @@ public sealed record StoredMarketSourceOptions
 
     /// <summary>Feature readings per chunk.</summary>
     public int ChunkFeatures { get; init; } = 512;
+
+    /// <summary>Take archived days from the trade archive (by its manifest, <c>archive_files</c>); false = PostgreSQL only.</summary>
+    public bool UseArchive { get; init; } = true;
+
+    /// <summary>Where the archive lives now, when it moved since it was written (null = the root recorded per file).</summary>
+    public string? ArchiveRoot { get; init; }
 }
 
 /// <summary>A replay range in which a requested symbol has no stored trades: the message says what is stored.</summary>
@@ -151,48 +158,66 @@ public sealed class StoredMarketReader : IAsyncDisposable
         }
 
         var ordered = symbols.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(AggTradeCopy.CheckSymbol).ToArray();
-        var ranges = new AggIdRange[ordered.Length];
+
+        // Archived days come from their files, the rest from PostgreSQL (by the manifest: never both).
+        var archived = options.UseArchive
+            ? await new ArchiveManifest(dataSource).ListAsync(dataset.Id, ordered, fromMs, toMs, cancellationToken).ConfigureAwait(false)
+            : [];
+        var ranges = new IReadOnlyList<TradeSegment>[ordered.Length];
         await using (var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         {
             for (var i = 0; i < ordered.Length; i++)
             {
-                ranges[i] = await AggTradeCopy.RangeAsync(conn, dataset.Id, ordered[i], fromMs, toMs, cancellationToken).ConfigureAwait(false);
+                ranges[i] = await TradeHistoryPlan.PlanAsync(conn, dataset.Id, ordered[i], archived, fromMs, toMs, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        if (ranges.Any(r => r.IsEmpty))
+        if (ranges.Any(r => r.Count == 0))
         {
             var stored = await new DatasetCatalog(dataSource).RangesAsync(dataset.Id, cancellationToken).ConfigureAwait(false);
-            var missing = ordered.Where((_, i) => ranges[i].IsEmpty);
+            var missing = ordered.Where((_, i) => ranges[i].Count == 0);
             var existing = ordered.Select(s => stored.FirstOrDefault(r => r.Symbol == s) is { } r
                 ? string.Create(CultureInfo.InvariantCulture, $"{s} {Iso(r.FirstTimeMs)} – {Iso(r.LastTimeMs)} ({r.Trades} trades)")
                 : $"{s} none");
+            var archive = options.UseArchive ? await ArchivedRangesAsync(dataSource, dataset.Id, ordered, cancellationToken).ConfigureAwait(false) : "";
             throw new ReplayRangeException(
-                $"dataset '{dataset.Name}' has no trades of {string.Join(", ", missing)} in [{Iso(fromMs)}, {Iso(toMs)}); stored: {string.Join("; ", existing)}");
+                $"dataset '{dataset.Name}' has no trades of {string.Join(", ", missing)} in [{Iso(fromMs)}, {Iso(toMs)}); stored: {string.Join("; ", existing)}{archive}");
         }
 
         var lanes = ordered.Select((s, i) => new Lane(s, i, options)).ToArray();
         var reader = new StoredMarketReader(options, fromMs, toMs, lanes);
         foreach (var lane in lanes)
         {
-            reader._producers.Add(reader.ProduceTradesAsync(dataSource, dataset.Id, lane, ranges[lane.Rank]));
+            reader._producers.Add(reader.ProduceTradesAsync(dataSource, dataset.Id, lane, ranges[lane.Rank], options.ArchiveRoot));
             reader._producers.Add(reader.ProduceFeaturesAsync(dataSource, dataset.Id, lane));
         }
 
         return reader;
     }
 
+    /// <summary>"; archived: SYM first – last (N trades)" for the symbols with archived days, or "".</summary>
+    private static async Task<string> ArchivedRangesAsync(NpgsqlDataSource dataSource, int datasetId, IReadOnlyList<string> symbols, CancellationToken cancellationToken)
+    {
+        var entries = await new ArchiveManifest(dataSource).ListAsync(datasetId, symbols, 0, long.MaxValue / 2, cancellationToken).ConfigureAwait(false);
+        var parts = entries.GroupBy(e => e.Symbol, StringComparer.Ordinal).Select(g => string.Create(CultureInfo.InvariantCulture,
+            $"{g.Key} {Iso(g.Min(e => e.File.FirstTimeMs))} – {Iso(g.Max(e => e.File.LastTimeMs))} ({g.Sum(e => e.File.Rows)} trades)")).ToList();
+        return parts.Count == 0 ? "" : "; archived: " + string.Join("; ", parts);
+    }
+
     private static string Iso(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 
-    private async Task ProduceTradesAsync(NpgsqlDataSource dataSource, int datasetId, Lane lane, AggIdRange range)
+    private async Task ProduceTradesAsync(NpgsqlDataSource dataSource, int datasetId, Lane lane, IReadOnlyList<TradeSegment> segments, string? archiveRoot)
     {
         await Task.Yield();
         try
         {
-            await using var conn = await dataSource.OpenConnectionAsync(_stop.Token).ConfigureAwait(false);
-            await AggTradeCopy.ReadAsync(
-                conn,
-                AggTradeCopy.CopySql(datasetId, lane.Symbol, range, _fromMs, _toMs),
+            await TradeHistoryPlan.ReadAsync(
+                dataSource,
+                datasetId,
+                lane.Symbol,
+                segments,
+                long.MaxValue,
+                archiveRoot,
                 lane.RentTradeChunk,
                 (chunk, count) => lane.TradeQueue.Writer.WriteAsync(new TradeChunk(chunk, count), _stop.Token),
                 _stop.Token).ConfigureAwait(false);
