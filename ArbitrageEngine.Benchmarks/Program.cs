@@ -7,6 +7,7 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- trade-cpu BTCUSDT   (per-trade update rate in thread CPU time)
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- storage          (PostgreSQL ingest and warm-up)
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- replay-pg        (replay from PostgreSQL: trades/s read and applied, peak memory 1 vs 2 days)
+// dotnet run -c Release --project ArbitrageEngine.Benchmarks -- archive [--rate 8] [--runs 3]  (trade archive: bytes per trade, read trades/s)
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- funding [--runs 50] (/funding statistics over 6 years of 8-hourly rates)
 // scripts/pipeline-load.sh [--minutes 10] [--clients 100]                       (the live app under load; see Live/PipelineLoad.cs)
 // scripts/plaza-load.sh [--strategies 1000] [--runs 5]                          (plaza first render in Chromium; see Live/PlazaLoad.cs)
@@ -29,6 +30,11 @@ if (args is ["storage", ..])
 if (args is ["replay-pg", ..])
 {
     return await ReplayPgLoad.RunAsync(args);
+}
+
+if (args is ["archive", ..])
+{
+    return await ArchiveLoad.RunAsync(args);
 }
 
 if (args is ["funding", ..])

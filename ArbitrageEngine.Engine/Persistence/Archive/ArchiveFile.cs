@@ -51,7 +51,7 @@ public static class ArchiveFile
 
     private static ParquetOptions WriteOptions()
     {
-        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Zstd, CompressionLevel = System.IO.Compression.CompressionLevel.SmallestSize };
+        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Zstd, CompressionLevel = System.IO.Compression.CompressionLevel.Optimal };
         options.ColumnEncodingHints[AggIdField.Path.ToString()] = EncodingHint.DeltaBinaryPacked;
         options.ColumnEncodingHints[TimeField.Path.ToString()] = EncodingHint.DeltaBinaryPacked;
         options.ColumnEncodingHints[PriceField.Path.ToString()] = EncodingHint.DeltaBinaryPacked;

@@ -17,7 +17,8 @@ public sealed record ArchiveEntry(int DatasetId, string Symbol, DateOnly Day, st
 
     public static long DayStart(DateOnly day) => new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
 
-    public static DateOnly DayOf(long timeMs) => DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(timeMs).UtcDateTime);
+    /// <summary>The UTC day of <paramref name="timeMs"/> (clamped to years 1970–9999, so open-ended ranges work).</summary>
+    public static DateOnly DayOf(long timeMs) => DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(timeMs, 0, 253_402_300_799_999)).UtcDateTime);
 }
 
 /// <summary>Archive figures of one dataset (the /system-level numbers).</summary>
@@ -42,8 +43,8 @@ public sealed class ArchiveManifest(NpgsqlDataSource dataSource)
             """);
         cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = datasetId });
         cmd.Parameters.Add(new NpgsqlParameter { Value = symbols is null ? DBNull.Value : symbols.ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
-        cmd.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = ArchiveEntry.DayOf(Math.Max(fromMs, 0)) });
-        cmd.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = ArchiveEntry.DayOf(Math.Max(toMs - 1, 0)) });
+        cmd.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = ArchiveEntry.DayOf(fromMs) });
+        cmd.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = ArchiveEntry.DayOf(toMs - 1) });
         return await ReadAsync(cmd, cancellationToken).ConfigureAwait(false);
     }
 

@@ -518,23 +518,63 @@ public static class StoredMarketEvents
     public static MarketEventReader For(NpgsqlDataSource dataSource, DatasetInfo dataset, StoredMarketSourceOptions? options = null) =>
         (symbols, from, to, ct) => ReadAsync(dataSource, dataset, symbols, from, to, options, ct);
 
-    private static async IAsyncEnumerable<MarketEvent> ReadAsync(
-        NpgsqlDataSource dataSource,
-        DatasetInfo dataset,
-        IReadOnlyList<string> symbols,
-        long from,
-        long to,
-        StoredMarketSourceOptions? options,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    private static IAsyncEnumerable<MarketEvent> ReadAsync(
+        NpgsqlDataSource dataSource, DatasetInfo dataset, IReadOnlyList<string> symbols, long from, long to, StoredMarketSourceOptions? options, CancellationToken ct) =>
+        new Events(token => StoredMarketReader.OpenAsync(dataSource, dataset, symbols, from, to, options, token), ct);
+
+    /// <summary>
+    /// The merged events as an async sequence. Hand-written rather than an async iterator: an event already in the
+    /// buffer is handed out with a completed ValueTask and no state machine, which keeps the per-event cost of
+    /// consumers that pull one event at a time (backtests) a few nanoseconds.
+    /// </summary>
+    private sealed class Events(Func<CancellationToken, Task<StoredMarketReader>> open, CancellationToken ct) : IAsyncEnumerable<MarketEvent>
     {
-        await using var reader = await StoredMarketReader.OpenAsync(dataSource, dataset, symbols, from, to, options, ct).ConfigureAwait(false);
-        var buffer = new MarketEvent[4096];
-        int n;
-        while ((n = await reader.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+        public IAsyncEnumerator<MarketEvent> GetAsyncEnumerator(CancellationToken cancellationToken = default) => new Enumerator(open, ct, cancellationToken);
+
+        private sealed class Enumerator : IAsyncEnumerator<MarketEvent>
         {
-            for (var i = 0; i < n; i++)
+            private readonly MarketEvent[] _buffer = new MarketEvent[4096];
+            private readonly Func<CancellationToken, Task<StoredMarketReader>> _open;
+            private readonly CancellationTokenSource? _linked;
+            private readonly CancellationToken _token;
+            private StoredMarketReader? _reader;
+            private int _pos = -1;
+            private int _count;
+            private bool _done;
+
+            public Enumerator(Func<CancellationToken, Task<StoredMarketReader>> open, CancellationToken first, CancellationToken second)
             {
-                yield return buffer[i];
+                _open = open;
+                _linked = first.CanBeCanceled && second.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(first, second) : null;
+                _token = _linked?.Token ?? (second.CanBeCanceled ? second : first);
+            }
+
+            public MarketEvent Current => _buffer[_pos];
+
+            public ValueTask<bool> MoveNextAsync() => ++_pos < _count ? new ValueTask<bool>(true) : FillAsync();
+
+            private async ValueTask<bool> FillAsync()
+            {
+                if (_done)
+                {
+                    return false;
+                }
+
+                _reader ??= await _open(_token).ConfigureAwait(false);
+                _count = await _reader.ReadAsync(_buffer, _token).ConfigureAwait(false);
+                _pos = 0;
+                _done = _count == 0;
+                return !_done;
+            }
+
+            public async ValueTask DisposeAsync()
+            {
+                if (_reader is not null)
+                {
+                    await _reader.DisposeAsync().ConfigureAwait(false);
+                }
+
+                _linked?.Dispose();
             }
         }
     }
