@@ -7,6 +7,9 @@ using Npgsql;
 
 namespace ArbitrageEngine.Engine.Persistence.Archive;
 
+/// <summary>Another archive pass (the app's job or an <c>archive</c> verb) is running on the same database.</summary>
+public sealed class ArchiveBusyException() : Exception("another archive pass is running on this database; try again when it has finished");
+
 /// <summary>What one archive pass did.</summary>
 public sealed record ArchivePassResult(int Files, long Rows, long Bytes, long DeletedRows)
 {
@@ -28,6 +31,9 @@ public sealed record ArchivePassResult(int Files, long Rows, long Bytes, long De
 /// </summary>
 public sealed class TradeArchiver(NpgsqlDataSource dataSource, string root)
 {
+    /// <summary>The session advisory lock held during a pass ('ARCH').</summary>
+    public const long AdvisoryLockKey = 0x41524348;
+
     public string Root { get; } = Path.GetFullPath(root);
 
     /// <summary>
@@ -36,28 +42,49 @@ public sealed class TradeArchiver(NpgsqlDataSource dataSource, string root)
     /// </summary>
     public async Task<ArchivePassResult> ArchiveAsync(DatasetInfo dataset, long cutoffMs, string? symbol = null, Action<ArchiveEntry, long>? onDay = null, CancellationToken cancellationToken = default)
     {
-        var result = ArchivePassResult.None;
-        foreach (var s in await SymbolsAsync(dataset.Id, symbol, cancellationToken).ConfigureAwait(false))
+        // One archiver per database at a time (the app's job and an `archive` verb): the other gets ArchiveBusyException.
+        await using var lockConn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock($1)", lockConn))
         {
-            var done = new HashSet<DateOnly>();
-            while (await EarliestTimeAsync(dataset.Id, s, cancellationToken).ConfigureAwait(false) is { } earliest)
+            tryLock.Parameters.Add(new NpgsqlParameter<long> { TypedValue = AdvisoryLockKey });
+            if (await tryLock.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
             {
-                var day = ArchiveEntry.DayOf(earliest);
-                if (ArchiveEntry.DayStart(day) + ArchiveEntry.DayMs > cutoffMs || !done.Add(day))
-                {
-                    break; // the oldest stored day is within retention (or rows keep arriving for it: next pass)
-                }
-
-                var (entry, deleted) = await ArchiveDayAsync(dataset, s, day, cancellationToken).ConfigureAwait(false);
-                if (entry is not null)
-                {
-                    result = result.Add(new ArchivePassResult(1, entry.File.Rows, entry.File.Bytes, deleted));
-                    onDay?.Invoke(entry, deleted);
-                }
+                throw new ArchiveBusyException();
             }
         }
 
-        return result;
+        try
+        {
+            var result = ArchivePassResult.None;
+            foreach (var s in await SymbolsAsync(dataset.Id, symbol, cancellationToken).ConfigureAwait(false))
+            {
+                var done = new HashSet<DateOnly>();
+                while (await EarliestTimeAsync(dataset.Id, s, cancellationToken).ConfigureAwait(false) is { } earliest)
+                {
+                    var day = ArchiveEntry.DayOf(earliest);
+                    if (ArchiveEntry.DayStart(day) + ArchiveEntry.DayMs > cutoffMs || !done.Add(day))
+                    {
+                        break; // the oldest stored day is within retention (or rows keep arriving for it: next pass)
+                    }
+
+                    var (entry, deleted) = await ArchiveDayAsync(dataset, s, day, cancellationToken).ConfigureAwait(false);
+                    if (entry is not null)
+                    {
+                        result = result.Add(new ArchivePassResult(1, entry.File.Rows, entry.File.Bytes, deleted));
+                        onDay?.Invoke(entry, deleted);
+                    }
+                }
+            }
+
+            return result;
+        }
+        finally
+        {
+            // Released explicitly: a pooled connection would otherwise keep the session lock until its reuse.
+            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", lockConn);
+            unlock.Parameters.Add(new NpgsqlParameter<long> { TypedValue = AdvisoryLockKey });
+            await unlock.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Symbols with stored trades in the dataset (ordinal order), or just <paramref name="only"/>.</summary>
