@@ -12,6 +12,7 @@ public static class CliHost
         new PerfVerb(),
         new ImportVerb(),
         new DatasetsVerb(),
+        new ArchiveVerb(),
         new ImportFundingVerb(),
         new FundingStatsVerb(),
     }.ToDictionary(v => v.Name, StringComparer.Ordinal);

@@ -38,6 +38,7 @@ public static class ArchiveFile
     public const string FormatVersion = "1";
 
     private const string ScaleKey = "decimal_scale";
+    private const string HashKey = "rows_hash";
     private const int MaxScale = 12;
 
     private static readonly DataField<long> AggIdField = new("agg_id");
@@ -114,7 +115,8 @@ public static class ArchiveFile
 
                         var qtyScale = Encode(raw.AsSpan(0, n), qtys);
                         using var rg = writer.CreateRowGroup();
-                        await rg.WriteAsync<long>(AggIdField, (ReadOnlyMemory<long>)ids.AsMemory(0, n), cancellationToken: cancellationToken).ConfigureAwait(false);
+                        var hash = Hash(ids.AsSpan(0, n), times.AsSpan(0, n), prices.AsSpan(0, n), qtys.AsSpan(0, n), sides.AsSpan(0, n));
+                        await rg.WriteAsync<long>(AggIdField, (ReadOnlyMemory<long>)ids.AsMemory(0, n), customMetadata: new Dictionary<string, string> { [HashKey] = hash.ToString("x16", CultureInfo.InvariantCulture) }, cancellationToken: cancellationToken).ConfigureAwait(false);
                         await rg.WriteAsync<long>(TimeField, (ReadOnlyMemory<long>)times.AsMemory(0, n), cancellationToken: cancellationToken).ConfigureAwait(false);
                         await rg.WriteAsync<long>(PriceField, (ReadOnlyMemory<long>)prices.AsMemory(0, n), customMetadata: ScaleMetadata(priceScale), cancellationToken: cancellationToken).ConfigureAwait(false);
                         await rg.WriteAsync<long>(QtyField, (ReadOnlyMemory<long>)qtys.AsMemory(0, n), customMetadata: ScaleMetadata(qtyScale), cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -138,6 +140,25 @@ public static class ArchiveFile
                 File.Delete(temp);
             }
         }
+    }
+
+    /// <summary>
+    /// A 64-bit hash of a row group's stored values, kept in its <c>agg_id</c> chunk's metadata: a file is checked
+    /// against it even without its manifest row (zstd and Parquet pages carry no checksum here, so a flipped bit
+    /// would otherwise decode into a different trade).
+    /// </summary>
+    private static ulong Hash(ReadOnlySpan<long> ids, ReadOnlySpan<long> times, ReadOnlySpan<long> prices, ReadOnlySpan<long> qtys, ReadOnlySpan<bool> sides)
+    {
+        const ulong K1 = 0x9E3779B97F4A7C15, K2 = 0xC2B2AE3D27D4EB4F;
+        ulong h = (ulong)ids.Length * K2;
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var v = ((ulong)ids[i] * K1) ^ ((ulong)times[i] * K2) ^ System.Numerics.BitOperations.RotateLeft((ulong)prices[i] * K1, 21)
+                ^ System.Numerics.BitOperations.RotateLeft((ulong)qtys[i] * K2, 42) ^ (sides[i] ? K1 : 0);
+            h = System.Numerics.BitOperations.RotateLeft(h ^ v, 27) * K1;
+        }
+
+        return h;
     }
 
     private static Dictionary<string, string> ScaleMetadata(int scale) => new() { [ScaleKey] = scale.ToString(CultureInfo.InvariantCulture) };
@@ -285,6 +306,13 @@ public static class ArchiveFile
                 await rg.ReadAsync(PriceField, prices.AsMemory(0, n), cancellationToken: cancellationToken).ConfigureAwait(false);
                 await rg.ReadAsync(QtyField, qtys.AsMemory(0, n), cancellationToken: cancellationToken).ConfigureAwait(false);
                 await rg.ReadAsync(SideField, sides.AsMemory(0, n), cancellationToken: cancellationToken).ConfigureAwait(false);
+                var stored = rg.GetCustomMetadata(AggIdField).TryGetValue(HashKey, out var hashText) ? hashText : null;
+                var actual = Hash(ids.AsSpan(0, n), times.AsSpan(0, n), prices.AsSpan(0, n), qtys.AsSpan(0, n), sides.AsSpan(0, n)).ToString("x16", CultureInfo.InvariantCulture);
+                if (!string.Equals(stored, actual, StringComparison.Ordinal))
+                {
+                    throw new InvalidDataException($"row group {g} does not match its {HashKey} ({stored ?? "missing"} stored, {actual} read)");
+                }
+
                 var priceScale = ScaleOf(rg, PriceField);
                 var qtyScale = ScaleOf(rg, QtyField);
 
