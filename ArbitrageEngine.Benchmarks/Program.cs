@@ -8,6 +8,7 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- storage          (PostgreSQL ingest and warm-up)
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- replay-pg        (replay from PostgreSQL: trades/s read and applied, peak memory 1 vs 2 days)
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- backtest [--days 30] [--rate 2] [--heavy-rate 100] [--in-memory] (backtest_days_per_s, backtest_trades_per_s_pg, sweep_576x7d_s)
+// dotnet run -c Release --project ArbitrageEngine.Benchmarks -- archive [--rate 8] [--runs 3]  (trade archive: bytes per trade, read trades/s)
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- funding [--runs 50] (/funding statistics over 6 years of 8-hourly rates)
 // scripts/pipeline-load.sh [--minutes 10] [--clients 100]                       (the live app under load; see Live/PipelineLoad.cs)
 // scripts/plaza-load.sh [--strategies 1000] [--runs 5]                          (plaza first render in Chromium; see Live/PlazaLoad.cs)
@@ -35,6 +36,9 @@ if (args is ["replay-pg", ..])
 if (args is ["backtest", ..])
 {
     return await BacktestLoad.RunAsync(args);
+if (args is ["archive", ..])
+{
+    return await ArchiveLoad.RunAsync(args);
 }
 
 if (args is ["funding", ..])

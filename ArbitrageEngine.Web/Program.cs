@@ -12,6 +12,7 @@ builder.AddPersistence();
 builder.AddAccounts();
 builder.AddMarketPipeline();
 builder.AddFunding();
+builder.AddTradeArchive();
 builder.AddSystemStatus();
 builder.AddNotifications();
 builder.AddBacktests();

@@ -12,6 +12,7 @@ public static class CliHost
         new PerfVerb(),
         new ImportVerb(),
         new DatasetsVerb(),
+        new ArchiveVerb(),
         new ImportFundingVerb(),
         new FundingStatsVerb(),
         new BacktestVerb(save: ArbitrageEngine.Web.Backtests.BacktestCliSave.SaveAsync),

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using ArbitrageEngine.Engine.Market;
 using ArbitrageEngine.Engine.Market.History;
+using ArbitrageEngine.Engine.Persistence.Archive;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -220,20 +221,26 @@ public sealed class AggTradeStore(NpgsqlDataSource dataSource, int datasetId) : 
 
     /// <summary>
     /// Streams the stored trades of <paramref name="symbol"/> with time in [fromMs, toMs) and agg_id ≤
-    /// <paramref name="maxAggId"/> in agg_id order (one binary COPY over the key range, see <see cref="AggTradeCopy"/>).
+    /// <paramref name="maxAggId"/> in agg_id order (one binary COPY over the key range, see <see cref="AggTradeCopy"/>);
+    /// days moved to the trade archive are read from their files (<see cref="TradeHistoryPlan"/>).
     /// </summary>
     public async Task<long> ReadAsync(string symbol, long fromMs, long toMs, long maxAggId, Action<AggTrade> visit, CancellationToken cancellationToken = default)
     {
         AggTradeCopy.CheckSymbol(symbol);
-        await using var conn = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var range = await AggTradeCopy.RangeAsync(conn, DatasetId, symbol, fromMs, toMs, cancellationToken).ConfigureAwait(false);
-        if (range.IsEmpty)
+        var archived = await new ArchiveManifest(DataSource).ListAsync(DatasetId, [symbol], fromMs, toMs, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<TradeSegment> segments;
+        await using (var conn = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            segments = await TradeHistoryPlan.PlanAsync(conn, DatasetId, symbol, archived, fromMs, toMs, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (segments.Count == 0)
         {
             return 0;
         }
 
         var chunk = new AggTrade[8192];
-        return await AggTradeCopy.ReadAsync(conn, AggTradeCopy.CopySql(DatasetId, symbol, range, fromMs, toMs, maxAggId), () => chunk, (items, count) =>
+        return await TradeHistoryPlan.ReadAsync(DataSource, DatasetId, symbol, segments, maxAggId, null, () => chunk, (items, count) =>
         {
             foreach (ref readonly var t in items.AsSpan(0, count))
             {
@@ -259,7 +266,15 @@ public sealed class AggTradeStore(NpgsqlDataSource dataSource, int datasetId) : 
         await using var cmd = DataSource.CreateCommand("SELECT time_ms FROM agg_trades WHERE dataset_id = $1 AND symbol = $2 ORDER BY agg_id LIMIT 1");
         cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = DatasetId });
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = symbol });
-        return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long t ? t : null;
+        var stored = await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long t ? t : (long?)null;
+
+        // Older days may be archived: the archive's first trade is then the oldest.
+        if (await new ArchiveManifest(DataSource).BoundsAsync(DatasetId, symbol, cancellationToken).ConfigureAwait(false) is { } archived)
+        {
+            return stored is { } s ? Math.Min(s, archived.First.File.FirstTimeMs) : archived.First.File.FirstTimeMs;
+        }
+
+        return stored;
     }
 
     /// <summary>The newest stored trade of <paramref name="symbol"/>, or null without any.</summary>
@@ -269,10 +284,30 @@ public sealed class AggTradeStore(NpgsqlDataSource dataSource, int datasetId) : 
             "SELECT agg_id, time_ms, price, qty, is_buyer_maker FROM agg_trades WHERE dataset_id = $1 AND symbol = $2 ORDER BY agg_id DESC LIMIT 1");
         cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = DatasetId });
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = symbol });
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? new AggTrade(reader.GetInt64(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetBoolean(4))
-            : null;
+        AggTrade? stored;
+        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            stored = await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                ? new AggTrade(reader.GetInt64(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetBoolean(4))
+                : null;
+        }
+
+        // Everything may be archived (a source stopped for longer than the retention): its last trade is then in the newest file.
+        if (await new ArchiveManifest(DataSource).BoundsAsync(DatasetId, symbol, cancellationToken).ConfigureAwait(false) is { } archived
+            && (stored is null || archived.Last.File.LastAggId > stored.Value.AggId))
+        {
+            var last = archived.Last;
+            AggTrade? found = null;
+            var chunk = new AggTrade[8192];
+            await ArchiveFile.ReadAsync(last.FullPath(), last.File, last.File.LastTimeMs, last.File.LastTimeMs + 1, long.MaxValue, () => chunk, (items, count) =>
+            {
+                found = items[count - 1];
+                return ValueTask.CompletedTask;
+            }, cancellationToken).ConfigureAwait(false);
+            return found ?? stored;
+        }
+
+        return stored;
     }
 
     /// <summary>Number of stored trades of <paramref name="symbol"/> with agg_id in [fromId, toId].</summary>

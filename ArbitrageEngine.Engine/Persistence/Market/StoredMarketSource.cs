@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.Channels;
 using ArbitrageEngine.Engine.Market;
 using ArbitrageEngine.Engine.Market.History;
+using ArbitrageEngine.Engine.Persistence.Archive;
 using ArbitrageEngine.Engine.Replay;
 using Npgsql;
 
@@ -18,6 +19,12 @@ public sealed record StoredMarketSourceOptions
 
     /// <summary>Feature readings per chunk.</summary>
     public int ChunkFeatures { get; init; } = 512;
+
+    /// <summary>Take archived days from the trade archive (by its manifest, <c>archive_files</c>); false = PostgreSQL only.</summary>
+    public bool UseArchive { get; init; } = true;
+
+    /// <summary>Where the archive lives now, when it moved since it was written (null = the root recorded per file).</summary>
+    public string? ArchiveRoot { get; init; }
 }
 
 /// <summary>A replay range in which a requested symbol has no stored trades: the message says what is stored.</summary>
@@ -151,48 +158,66 @@ public sealed class StoredMarketReader : IAsyncDisposable
         }
 
         var ordered = symbols.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(AggTradeCopy.CheckSymbol).ToArray();
-        var ranges = new AggIdRange[ordered.Length];
+
+        // Archived days come from their files, the rest from PostgreSQL (by the manifest: never both).
+        var archived = options.UseArchive
+            ? await new ArchiveManifest(dataSource).ListAsync(dataset.Id, ordered, fromMs, toMs, cancellationToken).ConfigureAwait(false)
+            : [];
+        var ranges = new IReadOnlyList<TradeSegment>[ordered.Length];
         await using (var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         {
             for (var i = 0; i < ordered.Length; i++)
             {
-                ranges[i] = await AggTradeCopy.RangeAsync(conn, dataset.Id, ordered[i], fromMs, toMs, cancellationToken).ConfigureAwait(false);
+                ranges[i] = await TradeHistoryPlan.PlanAsync(conn, dataset.Id, ordered[i], archived, fromMs, toMs, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        if (ranges.Any(r => r.IsEmpty))
+        if (ranges.Any(r => r.Count == 0))
         {
             var stored = await new DatasetCatalog(dataSource).RangesAsync(dataset.Id, cancellationToken).ConfigureAwait(false);
-            var missing = ordered.Where((_, i) => ranges[i].IsEmpty);
+            var missing = ordered.Where((_, i) => ranges[i].Count == 0);
             var existing = ordered.Select(s => stored.FirstOrDefault(r => r.Symbol == s) is { } r
                 ? string.Create(CultureInfo.InvariantCulture, $"{s} {Iso(r.FirstTimeMs)} – {Iso(r.LastTimeMs)} ({r.Trades} trades)")
                 : $"{s} none");
+            var archive = options.UseArchive ? await ArchivedRangesAsync(dataSource, dataset.Id, ordered, cancellationToken).ConfigureAwait(false) : "";
             throw new ReplayRangeException(
-                $"dataset '{dataset.Name}' has no trades of {string.Join(", ", missing)} in [{Iso(fromMs)}, {Iso(toMs)}); stored: {string.Join("; ", existing)}");
+                $"dataset '{dataset.Name}' has no trades of {string.Join(", ", missing)} in [{Iso(fromMs)}, {Iso(toMs)}); stored: {string.Join("; ", existing)}{archive}");
         }
 
         var lanes = ordered.Select((s, i) => new Lane(s, i, options)).ToArray();
         var reader = new StoredMarketReader(options, fromMs, toMs, lanes);
         foreach (var lane in lanes)
         {
-            reader._producers.Add(reader.ProduceTradesAsync(dataSource, dataset.Id, lane, ranges[lane.Rank]));
+            reader._producers.Add(reader.ProduceTradesAsync(dataSource, dataset.Id, lane, ranges[lane.Rank], options.ArchiveRoot));
             reader._producers.Add(reader.ProduceFeaturesAsync(dataSource, dataset.Id, lane));
         }
 
         return reader;
     }
 
+    /// <summary>"; archived: SYM first – last (N trades)" for the symbols with archived days, or "".</summary>
+    private static async Task<string> ArchivedRangesAsync(NpgsqlDataSource dataSource, int datasetId, IReadOnlyList<string> symbols, CancellationToken cancellationToken)
+    {
+        var entries = await new ArchiveManifest(dataSource).ListAsync(datasetId, symbols, 0, long.MaxValue / 2, cancellationToken).ConfigureAwait(false);
+        var parts = entries.GroupBy(e => e.Symbol, StringComparer.Ordinal).Select(g => string.Create(CultureInfo.InvariantCulture,
+            $"{g.Key} {Iso(g.Min(e => e.File.FirstTimeMs))} – {Iso(g.Max(e => e.File.LastTimeMs))} ({g.Sum(e => e.File.Rows)} trades)")).ToList();
+        return parts.Count == 0 ? "" : "; archived: " + string.Join("; ", parts);
+    }
+
     private static string Iso(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 
-    private async Task ProduceTradesAsync(NpgsqlDataSource dataSource, int datasetId, Lane lane, AggIdRange range)
+    private async Task ProduceTradesAsync(NpgsqlDataSource dataSource, int datasetId, Lane lane, IReadOnlyList<TradeSegment> segments, string? archiveRoot)
     {
         await Task.Yield();
         try
         {
-            await using var conn = await dataSource.OpenConnectionAsync(_stop.Token).ConfigureAwait(false);
-            await AggTradeCopy.ReadAsync(
-                conn,
-                AggTradeCopy.CopySql(datasetId, lane.Symbol, range, _fromMs, _toMs),
+            await TradeHistoryPlan.ReadAsync(
+                dataSource,
+                datasetId,
+                lane.Symbol,
+                segments,
+                long.MaxValue,
+                archiveRoot,
                 lane.RentTradeChunk,
                 (chunk, count) => lane.TradeQueue.Writer.WriteAsync(new TradeChunk(chunk, count), _stop.Token),
                 _stop.Token).ConfigureAwait(false);
@@ -493,23 +518,63 @@ public static class StoredMarketEvents
     public static MarketEventReader For(NpgsqlDataSource dataSource, DatasetInfo dataset, StoredMarketSourceOptions? options = null) =>
         (symbols, from, to, ct) => ReadAsync(dataSource, dataset, symbols, from, to, options, ct);
 
-    private static async IAsyncEnumerable<MarketEvent> ReadAsync(
-        NpgsqlDataSource dataSource,
-        DatasetInfo dataset,
-        IReadOnlyList<string> symbols,
-        long from,
-        long to,
-        StoredMarketSourceOptions? options,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    private static IAsyncEnumerable<MarketEvent> ReadAsync(
+        NpgsqlDataSource dataSource, DatasetInfo dataset, IReadOnlyList<string> symbols, long from, long to, StoredMarketSourceOptions? options, CancellationToken ct) =>
+        new Events(token => StoredMarketReader.OpenAsync(dataSource, dataset, symbols, from, to, options, token), ct);
+
+    /// <summary>
+    /// The merged events as an async sequence. Hand-written rather than an async iterator: an event already in the
+    /// buffer is handed out with a completed ValueTask and no state machine, which keeps the per-event cost of
+    /// consumers that pull one event at a time (backtests) a few nanoseconds.
+    /// </summary>
+    private sealed class Events(Func<CancellationToken, Task<StoredMarketReader>> open, CancellationToken ct) : IAsyncEnumerable<MarketEvent>
     {
-        await using var reader = await StoredMarketReader.OpenAsync(dataSource, dataset, symbols, from, to, options, ct).ConfigureAwait(false);
-        var buffer = new MarketEvent[4096];
-        int n;
-        while ((n = await reader.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+        public IAsyncEnumerator<MarketEvent> GetAsyncEnumerator(CancellationToken cancellationToken = default) => new Enumerator(open, ct, cancellationToken);
+
+        private sealed class Enumerator : IAsyncEnumerator<MarketEvent>
         {
-            for (var i = 0; i < n; i++)
+            private readonly MarketEvent[] _buffer = new MarketEvent[4096];
+            private readonly Func<CancellationToken, Task<StoredMarketReader>> _open;
+            private readonly CancellationTokenSource? _linked;
+            private readonly CancellationToken _token;
+            private StoredMarketReader? _reader;
+            private int _pos = -1;
+            private int _count;
+            private bool _done;
+
+            public Enumerator(Func<CancellationToken, Task<StoredMarketReader>> open, CancellationToken first, CancellationToken second)
             {
-                yield return buffer[i];
+                _open = open;
+                _linked = first.CanBeCanceled && second.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(first, second) : null;
+                _token = _linked?.Token ?? (second.CanBeCanceled ? second : first);
+            }
+
+            public MarketEvent Current => _buffer[_pos];
+
+            public ValueTask<bool> MoveNextAsync() => ++_pos < _count ? new ValueTask<bool>(true) : FillAsync();
+
+            private async ValueTask<bool> FillAsync()
+            {
+                if (_done)
+                {
+                    return false;
+                }
+
+                _reader ??= await _open(_token).ConfigureAwait(false);
+                _count = await _reader.ReadAsync(_buffer, _token).ConfigureAwait(false);
+                _pos = 0;
+                _done = _count == 0;
+                return !_done;
+            }
+
+            public async ValueTask DisposeAsync()
+            {
+                if (_reader is not null)
+                {
+                    await _reader.DisposeAsync().ConfigureAwait(false);
+                }
+
+                _linked?.Dispose();
             }
         }
     }
