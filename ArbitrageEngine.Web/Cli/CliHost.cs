@@ -14,6 +14,7 @@ public static class CliHost
         new DatasetsVerb(),
         new ImportFundingVerb(),
         new FundingStatsVerb(),
+        new RebuildBarsVerb(),
     }.ToDictionary(v => v.Name, StringComparer.Ordinal);
 
     /// <summary>Runs a CLI verb when <paramref name="args"/> starts with one; returns null when the web app should start.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using ArbitrageEngine.Engine.Market.History;
 using ArbitrageEngine.Engine.Market.Replay;
 using ArbitrageEngine.Engine.Persistence.Market;
+using ArbitrageEngine.Engine.Persistence.Market.Bars;
 using ArbitrageEngine.Web.Hosting.Market;
 using Npgsql;
 
@@ -92,6 +93,7 @@ public sealed class ImportVerb(Func<CancellationToken, Task<CliDatabase>>? open 
             }
 
             await Err.WriteLineAsync();
+            await RebuildBarsVerb.RefreshImportedAsync(new MarketBarStore(dataSource, dataset.Id), symbol, args.Positional, Err, cts.Token);
             await Out.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
                 $"rows={summary.Rows} skipped_zero_qty={summary.SkippedZeroQty} duplicates={summary.Duplicates} seconds={summary.Elapsed.TotalSeconds:0.00}"));
