@@ -2,7 +2,6 @@ using System.Globalization;
 using ArbitrageEngine.Engine.Market.History;
 using ArbitrageEngine.Engine.Market.Replay;
 using ArbitrageEngine.Engine.Persistence.Market;
-using ArbitrageEngine.Engine.Persistence.Market.Bars;
 using ArbitrageEngine.Web.Hosting.Market;
 using Npgsql;
 

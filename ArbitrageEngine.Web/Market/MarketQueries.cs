@@ -1,5 +1,4 @@
 using ArbitrageEngine.Engine.Persistence.Market;
-using ArbitrageEngine.Engine.Persistence.Market.Bars;
 using Npgsql;
 
 namespace ArbitrageEngine.Web.Market;

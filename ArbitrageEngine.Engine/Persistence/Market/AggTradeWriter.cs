@@ -1,5 +1,4 @@
 using ArbitrageEngine.Engine.Market;
-using ArbitrageEngine.Engine.Persistence.Market.Bars;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

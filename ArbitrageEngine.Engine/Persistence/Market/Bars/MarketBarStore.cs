@@ -3,7 +3,8 @@ using ArbitrageEngine.Engine.Strategies;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace ArbitrageEngine.Engine.Persistence.Market.Bars;
+// Same namespace as the trade store and writer it works with (the writer calls the upkeep, the upkeep the store: one slice, no cycle).
+namespace ArbitrageEngine.Engine.Persistence.Market;
 
 /// <summary>
 /// Writes <c>market_bars_1m</c> (one row per dataset, symbol and minute). Two ways, one SQL aggregate:

@@ -2,7 +2,8 @@ using ArbitrageEngine.Engine.Market;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace ArbitrageEngine.Engine.Persistence.Market.Bars;
+// Same namespace as the trade store and writer it works with (the writer calls the upkeep, the upkeep the store: one slice, no cycle).
+namespace ArbitrageEngine.Engine.Persistence.Market;
 
 /// <summary>
 /// Keeps the 1-minute bars in step with the live trade writer, once per flushed batch: a batch stored without

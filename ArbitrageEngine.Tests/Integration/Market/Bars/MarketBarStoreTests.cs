@@ -1,7 +1,6 @@
 using System.Globalization;
 using ArbitrageEngine.Engine.Market;
 using ArbitrageEngine.Engine.Persistence.Market;
-using ArbitrageEngine.Engine.Persistence.Market.Bars;
 using ArbitrageEngine.Tests.Infrastructure;
 using ArbitrageEngine.Web.Cli;
 using ArbitrageEngine.Web.Market;
