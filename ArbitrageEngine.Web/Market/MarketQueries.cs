@@ -15,6 +15,9 @@ public sealed class MarketQueries(NpgsqlDataSource dataSource, int datasetId)
 
     public const long DayMs = 86_400_000;
 
+    /// <summary>Ranges up to this long get a heat map from individual trades; longer ones from the 1-minute bars.</summary>
+    public const long TradeHeatMapMaxMs = 4 * 3_600_000L;
+
     public int DatasetId { get; } = datasetId;
 
     /// <summary>Symbols with stored trades in this dataset, with their last bar, last price and 24 h change.</summary>
@@ -59,13 +62,20 @@ public sealed class MarketQueries(NpgsqlDataSource dataSource, int datasetId)
     /// <summary>Candles of <paramref name="intervalMs"/> (a multiple of a minute) with open time in [fromMs, toMs), ascending.</summary>
     public async Task<List<MarketCandle>> CandlesAsync(string symbol, long intervalMs, long fromMs, long toMs, CancellationToken ct = default)
     {
+        // Sums and the first/last minute per candle in one pass; open and close are then two primary-key probes per
+        // candle (cheaper than carrying (time, price) arrays through the aggregate of 43,200 rows).
         await using var cmd = dataSource.CreateCommand("""
-            SELECT open_ms / $3 * $3 AS t,
-                   (min(ARRAY[open_ms::float8, open]))[2], max(high), min(low), (max(ARRAY[open_ms::float8, close]))[2],
-                   sum(buy_qty)::float8, sum(sell_qty)::float8, sum(buy_quote)::float8, sum(sell_quote)::float8, sum(trades)::bigint
-            FROM market_bars_1m
-            WHERE dataset_id = $1 AND symbol = $2 AND open_ms >= $4 AND open_ms < $5
-            GROUP BY t ORDER BY t
+            WITH g AS (
+                SELECT open_ms / $3 * $3 AS t, min(open_ms) AS f, max(open_ms) AS l, max(high) AS h, min(low) AS lo,
+                       sum(buy_qty) AS bq, sum(sell_qty) AS sq, sum(buy_quote) AS bqq, sum(sell_quote) AS sqq, sum(trades) AS n
+                FROM market_bars_1m
+                WHERE dataset_id = $1 AND symbol = $2 AND open_ms >= $4 AND open_ms < $5
+                GROUP BY t)
+            SELECT g.t, o.open, g.h, g.lo, c.close, g.bq::float8, g.sq::float8, g.bqq::float8, g.sqq::float8, g.n::bigint
+            FROM g
+            JOIN market_bars_1m o ON o.dataset_id = $1 AND o.symbol = $2 AND o.open_ms = g.f
+            JOIN market_bars_1m c ON c.dataset_id = $1 AND c.symbol = $2 AND c.open_ms = g.l
+            ORDER BY g.t
             """);
         cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = DatasetId });
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = symbol });
@@ -111,7 +121,8 @@ public sealed class MarketQueries(NpgsqlDataSource dataSource, int datasetId)
     /// <summary>
     /// The <paramref name="count"/> largest trades (by USD) of the whole minutes overlapping [fromMs, toMs), exactly,
     /// reading only a few minutes of trades: T = the count-th largest per-minute maximum is a lower bound of the
-    /// answer, so only minutes whose maximum reaches T can hold it, and of those only trades of at least T.
+    /// answer, so only minutes whose maximum reaches T can hold it, and of those only trades of at least T. (The LIMIT
+    /// inside the lateral keeps it a per-minute key-range probe: without it the planner flattens it into a scan.)
     /// </summary>
     public async Task<List<MarketTrade>> LargestTradesAsync(string symbol, long fromMs, long toMs, int count = 10, CancellationToken ct = default)
     {
@@ -129,7 +140,8 @@ public sealed class MarketQueries(NpgsqlDataSource dataSource, int datasetId)
             FROM minutes m CROSS JOIN bound
             JOIN LATERAL (SELECT agg_id, time_ms, price, qty, is_buyer_maker FROM agg_trades
                           WHERE dataset_id = $1 AND symbol = $2 AND agg_id >= m.first_agg_id AND agg_id <= m.last_agg_id
-                            AND time_ms >= m.open_ms AND time_ms < m.open_ms + 60000 AND price * qty >= bound.t) t ON true
+                            AND time_ms >= m.open_ms AND time_ms < m.open_ms + 60000 AND price * qty >= bound.t
+                          ORDER BY price * qty DESC LIMIT $5) t ON true
             ORDER BY t.price * t.qty DESC, t.agg_id LIMIT $5
             """);
         cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = DatasetId });
@@ -159,6 +171,12 @@ public sealed class MarketQueries(NpgsqlDataSource dataSource, int datasetId)
         var prices = high > low ? priceBuckets : 1;
         var buy = new double[times, prices];
         var sell = new double[times, prices];
+
+        if (to - from > TradeHeatMapMaxMs)
+        {
+            await FillFromBarsAsync(symbol, from, to, bucketMs, low, step, buy, sell, ct);
+            return new RangeHeatMap(from, bucketMs, low, step, buy, sell);
+        }
 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         var range = await AggTradeCopy.RangeAsync(conn, DatasetId, AggTradeCopy.CheckSymbol(symbol), from, to, ct);
@@ -194,6 +212,38 @@ public sealed class MarketQueries(NpgsqlDataSource dataSource, int datasetId)
         }
 
         return new RangeHeatMap(from, bucketMs, low, step, buy, sell);
+    }
+
+    /// <summary>
+    /// Over longer ranges a time bucket spans several minutes and the heat map comes from the bars: each minute's buy
+    /// (sell) volume at that minute's buy (sell) VWAP. Volumes stay exact; prices are placed at minute resolution.
+    /// </summary>
+    private async Task FillFromBarsAsync(string symbol, long from, long to, long bucketMs, double low, double step, double[,] buy, double[,] sell, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            SELECT open_ms, buy_qty::float8, (buy_quote / NULLIF(buy_qty, 0))::float8, sell_qty::float8, (sell_quote / NULLIF(sell_qty, 0))::float8
+            FROM market_bars_1m WHERE dataset_id = $1 AND symbol = $2 AND open_ms >= $3 AND open_ms < $4
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = DatasetId });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = symbol });
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = from });
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = to });
+        int times = buy.GetLength(0), prices = buy.GetLength(1);
+        int PriceIndex(double p) => Math.Clamp((int)Math.Floor((p - low) / step), 0, prices - 1);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var ti = (int)Math.Clamp((reader.GetInt64(0) - from) / bucketMs, 0, times - 1);
+            if (!reader.IsDBNull(2))
+            {
+                buy[ti, PriceIndex(reader.GetDouble(2))] += reader.GetDouble(1);
+            }
+
+            if (!reader.IsDBNull(4))
+            {
+                sell[ti, PriceIndex(reader.GetDouble(4))] += reader.GetDouble(3);
+            }
+        }
     }
 
     /// <summary>The agg_id range of the trades of [fromMs, toMs) (for paging the raw trades).</summary>
