@@ -136,7 +136,7 @@ public sealed partial class LocalizedRenderTests : BunitContext, IAsyncLifetime
         ["NotFound"] = t => t.Render<NotFound>().Markup,
         ["Backtest"] = t => t.Render<Backtest>().Markup,
         ["Evolution"] = t => t.Render<Evolution>().Markup,
-        ["Market"] = t => t.Render<Market>().Markup,
+        ["Market"] = t => t.Render<ArbitrageEngine.Web.Components.Pages.Market>().Markup,
         ["MarketSymbol"] = t => t.Render<MarketSymbol>(p => p.Add(c => c.Symbol, "BTCUSDT")).Markup,
         ["NavMenu"] = t => t.Render<NavMenu>().Markup,
         ["Forbidden"] = t => t.Render<Forbidden>().Markup,
