@@ -62,35 +62,55 @@ public sealed class MarketQueries(NpgsqlDataSource dataSource, int datasetId)
     /// <summary>Candles of <paramref name="intervalMs"/> (a multiple of a minute) with open time in [fromMs, toMs), ascending.</summary>
     public async Task<List<MarketCandle>> CandlesAsync(string symbol, long intervalMs, long fromMs, long toMs, CancellationToken ct = default)
     {
-        // Sums and the first/last minute per candle in one pass; open and close are then two primary-key probes per
-        // candle (cheaper than carrying (time, price) arrays through the aggregate of 43,200 rows).
-        await using var cmd = dataSource.CreateCommand("""
-            WITH g AS (
-                SELECT open_ms / $3 * $3 AS t, min(open_ms) AS f, max(open_ms) AS l, max(high) AS h, min(low) AS lo,
-                       sum(buy_qty) AS bq, sum(sell_qty) AS sq, sum(buy_quote) AS bqq, sum(sell_quote) AS sqq, sum(trades) AS n
-                FROM market_bars_1m
-                WHERE dataset_id = $1 AND symbol = $2 AND open_ms >= $4 AND open_ms < $5
-                GROUP BY t)
-            SELECT g.t, o.open, g.h, g.lo, c.close, g.bq::float8, g.sq::float8, g.bqq::float8, g.sqq::float8, g.n::bigint
-            FROM g
-            JOIN market_bars_1m o ON o.dataset_id = $1 AND o.symbol = $2 AND o.open_ms = g.f
-            JOIN market_bars_1m c ON c.dataset_id = $1 AND c.symbol = $2 AND c.open_ms = g.l
-            ORDER BY g.t
-            """);
-        cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = DatasetId });
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = symbol });
-        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = intervalMs });
-        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = fromMs });
-        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = toMs });
-        var result = new List<MarketCandle>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        // The planner cannot know how many candles "open_ms / interval" makes and sorts 43,200 rows for a group
+        // aggregate; a hash aggregate over them is 2-3 times faster. Open and close are then read by primary key for
+        // each candle's first and last minute (cheaper than carrying (time, price) arrays through the aggregate).
+        await using (var settings = new NpgsqlCommand("SET LOCAL enable_sort = off", conn, tx))
         {
-            result.Add(new MarketCandle(reader.GetInt64(0), reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4),
-                reader.GetDouble(5), reader.GetDouble(6), reader.GetDouble(7), reader.GetDouble(8), reader.GetInt64(9)));
+            await settings.ExecuteNonQueryAsync(ct);
         }
 
-        return result;
+        var groups = new List<(long T, long First, long Last, double High, double Low, double Bq, double Sq, double Bqq, double Sqq, long N)>();
+        await using (var cmd = new NpgsqlCommand("""
+            SELECT open_ms / $3 * $3, min(open_ms), max(open_ms), max(high), min(low),
+                   sum(buy_qty)::float8, sum(sell_qty)::float8, sum(buy_quote)::float8, sum(sell_quote)::float8, sum(trades)::bigint
+            FROM market_bars_1m
+            WHERE dataset_id = $1 AND symbol = $2 AND open_ms >= $4 AND open_ms < $5
+            GROUP BY 1
+            """, conn, tx))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = DatasetId });
+            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = symbol });
+            cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = intervalMs });
+            cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = fromMs });
+            cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = toMs });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                groups.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetDouble(3), reader.GetDouble(4),
+                    reader.GetDouble(5), reader.GetDouble(6), reader.GetDouble(7), reader.GetDouble(8), reader.GetInt64(9)));
+            }
+        }
+
+        var ends = new Dictionary<long, (double Open, double Close)>(groups.Count * 2);
+        if (groups.Count > 0)
+        {
+            await using var probe = new NpgsqlCommand(
+                "SELECT open_ms, open, close FROM market_bars_1m WHERE dataset_id = $1 AND symbol = $2 AND open_ms = ANY($3)", conn, tx);
+            probe.Parameters.Add(new NpgsqlParameter<int> { TypedValue = DatasetId });
+            probe.Parameters.Add(new NpgsqlParameter<string> { TypedValue = symbol });
+            probe.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. groups.Select(g => g.First).Concat(groups.Select(g => g.Last)).Distinct()] });
+            await using var reader = await probe.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                ends[reader.GetInt64(0)] = (reader.GetDouble(1), reader.GetDouble(2));
+            }
+        }
+
+        await tx.CommitAsync(ct);
+        return [.. groups.OrderBy(g => g.T).Select(g => new MarketCandle(g.T, ends[g.First].Open, g.High, g.Low, ends[g.Last].Close, g.Bq, g.Sq, g.Bqq, g.Sqq, g.N))];
     }
 
     /// <summary>Totals of the whole minutes overlapping [fromMs, toMs), from the bars.</summary>
