@@ -18,6 +18,7 @@ public static class CliHost
         new BacktestVerb(save: ArbitrageEngine.Web.Backtests.BacktestCliSave.SaveAsync),
         new WalkForwardVerb(),
         new EvolveVerb(),
+        new RebuildBarsVerb(),
     }.ToDictionary(v => v.Name, StringComparer.Ordinal);
 
     /// <summary>Runs a CLI verb when <paramref name="args"/> starts with one; returns null when the web app should start.</summary>

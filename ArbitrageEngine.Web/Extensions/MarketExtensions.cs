@@ -26,6 +26,7 @@ public static class MarketExtensions
         });
         builder.Services.AddSingleton<MarketDatabase>();
         builder.Services.AddSingleton<ArbitrageEngine.Web.Strategies.StrategyReads>();
+        builder.Services.AddSingleton<ArbitrageEngine.Web.Market.MarketReads>();
         builder.Services.AddSingleton<MarketSourceFactory>();
         builder.Services.AddSingleton<LiveEngineState>();
         builder.Services.AddMetrics();

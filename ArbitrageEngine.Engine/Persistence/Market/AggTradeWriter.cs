@@ -19,6 +19,9 @@ public sealed record AggTradeWriterOptions
     public TimeSpan RetryInitialDelay { get; init; } = TimeSpan.FromMilliseconds(500);
 
     public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Keep <c>market_bars_1m</c> in step with every flushed batch (see <see cref="MarketBarUpkeep"/>).</summary>
+    public bool MaintainBars { get; init; } = true;
 }
 
 /// <summary>
@@ -42,6 +45,7 @@ public sealed partial class AggTradeWriter(AggTradeStore store, AggTradeWriterOp
     private long _dropped;
     private long _failures;
     private readonly SemaphoreSlim _signal = new(0);
+    private readonly MarketBarUpkeep? _bars = options.MaintainBars ? new(new MarketBarStore(store.DataSource, store.DatasetId), logger) : null;
 
     /// <summary>Chunks (of <see cref="AggTradeWriterOptions.BatchSize"/>) written in one COPY when a backlog builds up.</summary>
     internal const int MaxChunksPerWrite = 50;
@@ -52,6 +56,9 @@ public sealed partial class AggTradeWriter(AggTradeStore store, AggTradeWriterOp
     public long Dropped => Interlocked.Read(ref _dropped);
     public long Failures => Interlocked.Read(ref _failures);
     public string? LastError { get; private set; }
+
+    /// <summary>The bar upkeep of this writer (null when <see cref="AggTradeWriterOptions.MaintainBars"/> is off).</summary>
+    public MarketBarUpkeep? Bars => _bars;
 
     /// <summary>Adds a trade to the buffer. Never blocks and never throws.</summary>
     public void Enqueue(string symbol, in AggTrade trade)
@@ -91,6 +98,18 @@ public sealed partial class AggTradeWriter(AggTradeStore store, AggTradeWriterOp
     public async Task RunAsync(CancellationToken cancellationToken, TimeSpan? drainTimeout = null)
     {
         var delay = options.RetryInitialDelay;
+        if (_bars is not null)
+        {
+            try
+            {
+                await _bars.CatchUpAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping before the first flush: the next start catches up.
+            }
+        }
+
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -177,6 +196,10 @@ public sealed partial class AggTradeWriter(AggTradeStore store, AggTradeWriterOp
                 Interlocked.Add(ref _written, outcome.Inserted);
                 Interlocked.Add(ref _duplicates, outcome.Duplicates);
                 LastError = null;
+                if (_bars is not null)
+                {
+                    await _bars.AfterWriteAsync(batch, outcome, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

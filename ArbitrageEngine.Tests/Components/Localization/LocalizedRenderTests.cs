@@ -58,6 +58,7 @@ public sealed partial class LocalizedRenderTests : BunitContext, IAsyncLifetime
         Services.AddSingleton(new MarketDatabase(new DatabaseEndpoint(new ConfigurationBuilder().Build())));
         Services.AddSingleton<ArbitrageEngine.Web.Strategies.StrategyReads>();
         Services.AddSingleton<ArbitrageEngine.Web.Funding.FundingService>();
+        Services.AddSingleton<ArbitrageEngine.Web.Market.MarketReads>();
         Services.AddSingleton(Options.Create(new ArbitrageEngine.Web.Funding.FundingOptions()));
         Services.AddScoped<ClientConnection>();
         AddAuthorization().SetAuthorized("admin").SetRoles(ArbitrageEngine.Web.Persistence.Entities.Roles.Admin);
@@ -135,7 +136,8 @@ public sealed partial class LocalizedRenderTests : BunitContext, IAsyncLifetime
         ["NotFound"] = t => t.Render<NotFound>().Markup,
         ["Backtest"] = t => t.Render<Backtest>().Markup,
         ["Evolution"] = t => t.Render<Evolution>().Markup,
-        ["Market"] = t => t.Render<Market>().Markup,
+        ["Market"] = t => t.Render<ArbitrageEngine.Web.Components.Pages.Market>().Markup,
+        ["MarketSymbol"] = t => t.Render<MarketSymbol>(p => p.Add(c => c.Symbol, "BTCUSDT")).Markup,
         ["NavMenu"] = t => t.Render<NavMenu>().Markup,
         ["Forbidden"] = t => t.Render<Forbidden>().Markup,
         ["StrategyCard"] = t => t.Render<StrategyCard>(p => p.Add(c => c.Summary, PlazaSamples.Summary(openPositions: 1)).Add(c => c.NowMs, Now)).Markup,
@@ -179,7 +181,7 @@ public sealed partial class LocalizedRenderTests : BunitContext, IAsyncLifetime
     }
 
     // A resource key that slipped through untranslated looks like "Plaza.Title" or "Status.running".
-    [GeneratedRegex(@"\b(?:Nav|Layout|Common|Plaza|Status|Action|AddBalance|Card|Compare|Deprecated|Tier|Exit|Resonance|Dir|Layer|Gate|GateBlock|GateState|Latest|Signals|Equity|Positions|Paper|Detail|Param|Trades|EvalLog|Cvd|Stats|Form|Validation|Gates|Edit|New|NotFound|Users|Invites|Dash|Phase|Stream|Sort|Error|Reconnect|Account|Tokens|System|Funding|Notify)\.[A-Za-z_][A-Za-z0-9_.]*")]
+    [GeneratedRegex(@"\b(?:Nav|Layout|Common|Plaza|Status|Action|AddBalance|Card|Compare|Deprecated|Tier|Exit|Resonance|Dir|Layer|Gate|GateBlock|GateState|Latest|Signals|Equity|Positions|Paper|Detail|Param|Trades|EvalLog|Cvd|Stats|Form|Validation|Gates|Edit|New|NotFound|Users|Invites|Dash|Phase|Stream|Sort|Error|Reconnect|Account|Tokens|System|Funding|Notify|Market)\.[A-Za-z_][A-Za-z0-9_.]*")]
     private static partial Regex RawKey();
 
     [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}")]
