@@ -37,6 +37,8 @@ if (args is ["replay-pg", ..])
 if (args is ["backtest", ..])
 {
     return await BacktestLoad.RunAsync(args);
+}
+
 if (args is ["archive", ..])
 {
     return await ArchiveLoad.RunAsync(args);
