@@ -9,6 +9,9 @@ public sealed class MarketPageTests(PostgresFixture postgres) : BrowserTest(post
 {
     protected override IReadOnlyDictionary<string, string>? Settings => SimulatedApp.Settings();
 
+    // Plotly's script (3.5 MB) loads with the first chart: on a busy machine that takes more than the default 5 s.
+    private static readonly LocatorAssertionsToBeVisibleOptions PlotTimeout = new() { Timeout = 30_000 };
+
     private static string BeijingInput(long ms) =>
         DateTimeOffset.FromUnixTimeMilliseconds(ms).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture);
 
@@ -48,16 +51,17 @@ public sealed class MarketPageTests(PostgresFixture postgres) : BrowserTest(post
         await btc.GetByTestId("market-symbol-link").ClickAsync();
         await page.WaitForURLAsync("**/market/BTCUSDT**");
         await WaitForInteractiveAsync(page);
-        await Assertions.Expect(page.GetByTestId("market-chart").Locator(".js-plotly-plot")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("market-chart").Locator(".js-plotly-plot")).ToBeVisibleAsync(PlotTimeout);
         Assert.True(int.Parse(await page.GetByTestId("market-chart").GetAttributeAsync("data-candles") ?? "0", CultureInfo.InvariantCulture) >= 6);
         await Assertions.Expect(page.GetByTestId("market-last-candle")).Not.ToHaveAttributeAsync("data-updates", "0", new() { Timeout = 30_000 });
         var firstClose = await page.GetByTestId("market-last-candle").GetAttributeAsync("data-close");
         await page.WaitForFunctionAsync(
             "c => document.querySelector('[data-testid=market-last-candle]').getAttribute('data-close') !== c", firstClose, new() { Timeout = 30_000 });
 
+        await MaybeScreenshotAsync(page, "market");
         await page.GetByTestId("market-interval-1m").ClickAsync();
         await Assertions.Expect(page.GetByTestId("market-interval-1m")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-button-filled"));
-        await Assertions.Expect(page.GetByTestId("market-chart").Locator(".js-plotly-plot")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("market-chart").Locator(".js-plotly-plot")).ToBeVisibleAsync(PlotTimeout);
 
         // A range: summary, heat map and the raw trades, paged.
         await Assertions.Expect(page.GetByTestId("range-none")).ToBeVisibleAsync();
@@ -68,7 +72,7 @@ public sealed class MarketPageTests(PostgresFixture postgres) : BrowserTest(post
         Assert.True(long.Parse((await page.GetByTestId("range-trades").TextContentAsync())!.Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture) > 0);
         await Assertions.Expect(page.GetByTestId("range-vwap")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^[\d,]+\.\d+$"));
         await Assertions.Expect(page.GetByTestId("range-largest-row").First).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByTestId("range-heatmap").Locator(".js-plotly-plot")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.GetByTestId("range-heatmap").Locator(".js-plotly-plot")).ToHaveCountAsync(2, new() { Timeout = 30_000 });
         await Assertions.Expect(page.GetByTestId("range-trade-row")).ToHaveCountAsync(50);
         var firstId = await page.GetByTestId("range-trade-row").First.GetAttributeAsync("data-agg-id");
         await page.GetByTestId("range-trades-next").ClickAsync();
@@ -76,7 +80,8 @@ public sealed class MarketPageTests(PostgresFixture postgres) : BrowserTest(post
         Assert.True(long.Parse((await page.GetByTestId("range-trade-row").First.GetAttributeAsync("data-agg-id"))!, CultureInfo.InvariantCulture) > long.Parse(firstId!, CultureInfo.InvariantCulture));
         await page.GetByTestId("range-trades-prev").ClickAsync();
         await Assertions.Expect(page.GetByTestId("range-trade-row").First).ToHaveAttributeAsync("data-agg-id", firstId!);
-        await MaybeScreenshotAsync(page, "market");
+        await page.GetByTestId("range-summary").ScrollIntoViewIfNeededAsync();
+        await MaybeScreenshotAsync(page, "market-range");
 
         // An empty range is an empty state, not an error; a reversed one is refused.
         await page.GetByTestId("range-from").FillAsync("2020-01-01T00:00");
