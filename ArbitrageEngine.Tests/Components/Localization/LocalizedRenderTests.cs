@@ -60,6 +60,9 @@ public sealed partial class LocalizedRenderTests : BunitContext, IAsyncLifetime
         Services.AddSingleton<ArbitrageEngine.Web.Funding.FundingService>();
         Services.AddSingleton(Options.Create(new ArbitrageEngine.Web.Funding.FundingOptions()));
         Services.AddScoped<ClientConnection>();
+        Services.AddSingleton<ArbitrageEngine.Web.Backtests.BacktestDatabase>();
+        Services.AddSingleton<ArbitrageEngine.Web.Backtests.BacktestReads>();
+        Services.AddSingleton<ArbitrageEngine.Web.Backtests.BacktestNotifier>();
         AddAuthorization().SetAuthorized("admin").SetRoles(ArbitrageEngine.Web.Persistence.Entities.Roles.Admin);
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
