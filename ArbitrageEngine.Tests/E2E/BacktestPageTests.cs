@@ -57,7 +57,8 @@ public sealed class BacktestPageTests(PostgresFixture postgres) : BrowserTest(po
         }
         else
         {
-            await Assertions.Expect(page.GetByTestId("backtest-equity-empty")).ToBeVisibleAsync();
+            // No trade in the simulated hour: the trade table says so (the equity curve still shows its start).
+            await Assertions.Expect(page.GetByTestId("backtest-trades-empty")).ToBeVisibleAsync();
         }
 
         // A second run, then both from the list: re-open and compare.
