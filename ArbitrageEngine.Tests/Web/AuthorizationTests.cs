@@ -84,7 +84,7 @@ public sealed class AuthorizationTests(PostgresFixture postgres) : AppTest(postg
     }
 
     [Fact]
-    public async Task Get_SignedInOnPlaceholderPage_ShowsComingLaterNotData()
+    public async Task Get_SignedInOnBacktestPage_ShowsThePageNotAPlaceholder()
     {
         await CreateUserAsync("viewer", "viewer-password-1");
         using var session = new HttpSession(App);
@@ -93,6 +93,8 @@ public sealed class AuthorizationTests(PostgresFixture postgres) : AppTest(postg
         using var response = await session.GetAsync("/backtest");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("Coming in a later version.", await response.Content.ReadAsStringAsync());
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("data-testid=\"page-title\"", html);
+        Assert.DoesNotContain("Coming in a later version.", html);
     }
 }

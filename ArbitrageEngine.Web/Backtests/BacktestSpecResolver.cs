@@ -19,9 +19,9 @@ public sealed record ResolvedSpec(BacktestRequest? Request, IReadOnlyDictionary<
 /// <c>test_days</c>, <c>step_days</c> — into a <see cref="BacktestSpec"/>, and plans it with the same
 /// <see cref="BacktestPlanner"/> as the CLI against the saved strategies and the stored datasets.
 /// </summary>
-public sealed class BacktestSpecResolver(MarketDatabase market, IServiceScopeFactory scopes, IOptions<MarketOptions> marketOptions, IOptions<PaperOptions> paperOptions, IConfiguration configuration)
+public sealed class BacktestSpecResolver(MarketDatabase market, IServiceScopeFactory scopes, IOptions<MarketOptions> marketOptions, IOptions<PaperOptions> paperOptions, IOptions<BacktestOptions> limits)
 {
-    public int MaxCombinations => (configuration.GetSection(BacktestOptions.SectionName).Get<BacktestOptions>() ?? new BacktestOptions()).MaxCombinations;
+    public int MaxCombinations => limits.Value.MaxCombinations;
 
     public async Task<ResolvedSpec> ResolveAsync(JsonElement json, CancellationToken cancellationToken)
     {

@@ -11,6 +11,8 @@ public static class BacktestExtensions
     public static IHostApplicationBuilder AddBacktests(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<BacktestJobOptions>().BindConfiguration(BacktestJobOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        // The planner's limits (Backtest:MaxCombinations) share the section.
+        builder.Services.AddOptions<ArbitrageEngine.Engine.Backtest.BacktestOptions>().BindConfiguration(BacktestJobOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton<JobRegistry>();
         builder.Services.AddSingleton<BacktestDatabase>();
         builder.Services.AddSingleton<BacktestNotifier>();

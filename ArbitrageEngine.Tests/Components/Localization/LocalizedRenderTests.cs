@@ -61,6 +61,9 @@ public sealed partial class LocalizedRenderTests : BunitContext, IAsyncLifetime
         Services.AddSingleton<ArbitrageEngine.Web.Market.MarketReads>();
         Services.AddSingleton(Options.Create(new ArbitrageEngine.Web.Funding.FundingOptions()));
         Services.AddScoped<ClientConnection>();
+        Services.AddSingleton<ArbitrageEngine.Web.Backtests.BacktestDatabase>();
+        Services.AddSingleton<ArbitrageEngine.Web.Backtests.BacktestReads>();
+        Services.AddSingleton<ArbitrageEngine.Web.Backtests.BacktestNotifier>();
         AddAuthorization().SetAuthorized("admin").SetRoles(ArbitrageEngine.Web.Persistence.Entities.Roles.Admin);
         JSInterop.Mode = JSRuntimeMode.Loose;
     }

@@ -25,7 +25,7 @@ public enum BacktestFormMode
 public sealed record TunableField(string Key, string Label, double Min, double Max, double Step, bool Integer, Func<StrategyDefinition, double> Get);
 
 /// <summary>One grid range: from, to (inclusive) and step; <see cref="Count"/> values.</summary>
-public sealed class GridRange
+public sealed class FormGridRange
 {
     public bool Enabled { get; set; }
     public double From { get; set; }
@@ -70,7 +70,7 @@ public sealed class BacktestFormModel
 
     public Dictionary<string, double> Overrides { get; } = new(StringComparer.Ordinal);
 
-    public Dictionary<string, GridRange> Grid { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, FormGridRange> Grid { get; } = new(StringComparer.Ordinal);
 
     public List<string> Symbols { get; set; } = [];
 
@@ -126,7 +126,7 @@ public sealed class BacktestFormModel
         {
             var v = f.Get(strategy);
             Overrides[f.Key] = v;
-            Grid[f.Key] = new GridRange { From = v, To = v, Step = f.Step };
+            Grid[f.Key] = new FormGridRange { From = v, To = v, Step = f.Step };
         }
 
         if (!Symbols.Contains(strategy.Symbol))
