@@ -5,7 +5,7 @@ using ArbitrageEngine.Engine.Persistence.Market;
 using ArbitrageEngine.Tests.Infrastructure;
 using Npgsql;
 
-namespace ArbitrageEngine.Tests.Integration.Archive;
+namespace ArbitrageEngine.Tests.Integration.Market;
 
 [Collection(PostgresCollection.Name)]
 public sealed class TradeArchiverTests(PostgresFixture postgres) : IAsyncLifetime
