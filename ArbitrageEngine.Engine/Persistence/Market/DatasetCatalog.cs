@@ -93,11 +93,19 @@ public sealed class DatasetCatalog(NpgsqlDataSource dataSource) : IDatasetCatalo
         return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
-    /// <summary>Per symbol: first/last trade time and count (a scan of the dataset's trades: for the CLI and error messages).</summary>
+    /// <summary>
+    /// Per symbol: first/last trade time and count (a scan of the dataset's trades: for the CLI and error messages),
+    /// including the days moved to the trade archive (from its manifest, <c>archive_files</c>).
+    /// </summary>
     public async Task<IReadOnlyList<DatasetSymbolRange>> RangesAsync(int datasetId, CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand(
-            "SELECT symbol, min(time_ms), max(time_ms), count(*) FROM agg_trades WHERE dataset_id = $1 GROUP BY symbol ORDER BY symbol COLLATE \"C\"");
+        await using var cmd = dataSource.CreateCommand("""
+            WITH pg AS (SELECT symbol, min(time_ms) AS first, max(time_ms) AS last, count(*) AS n FROM agg_trades WHERE dataset_id = $1 GROUP BY symbol),
+                 ar AS (SELECT symbol, min(first_time_ms) AS first, max(last_time_ms) AS last, sum(rows)::bigint AS n FROM archive_files WHERE dataset_id = $1 GROUP BY symbol)
+            SELECT coalesce(pg.symbol, ar.symbol), least(pg.first, ar.first), greatest(pg.last, ar.last), coalesce(pg.n, 0) + coalesce(ar.n, 0)
+            FROM pg FULL JOIN ar ON ar.symbol = pg.symbol
+            ORDER BY coalesce(pg.symbol, ar.symbol) COLLATE "C"
+            """);
         cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = datasetId });
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var result = new List<DatasetSymbolRange>();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ArbitrageEngine.Engine.Persistence.Archive;
+using ArbitrageEngine.Engine.Persistence.Market;
 using ArbitrageEngine.Web.Hosting.Market;
 using Microsoft.Extensions.Options;
 

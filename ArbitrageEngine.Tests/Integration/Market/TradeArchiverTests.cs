@@ -5,7 +5,7 @@ using ArbitrageEngine.Engine.Persistence.Market;
 using ArbitrageEngine.Tests.Infrastructure;
 using Npgsql;
 
-namespace ArbitrageEngine.Tests.Integration.Archive;
+namespace ArbitrageEngine.Tests.Integration.Market;
 
 [Collection(PostgresCollection.Name)]
 public sealed class TradeArchiverTests(PostgresFixture postgres) : IAsyncLifetime
@@ -214,13 +214,15 @@ public sealed class TradeArchiverTests(PostgresFixture postgres) : IAsyncLifetim
     [Fact]
     public async Task Replay_RangeWithoutTrades_ErrorSaysWhatIsStoredAndArchived()
     {
-        await StoreThreeDaysAsync();
+        var stored = await StoreThreeDaysAsync();
         await _archiver.ArchiveAsync(_dataset, Oct5 + Day);
 
         var ex = await Assert.ThrowsAsync<ReplayRangeException>(() => ReplayAsync(Oct5 + (10 * Day), Oct5 + (11 * Day)));
 
         Assert.Contains("archived: BTCUSDT 2026-10-05", ex.Message);
-        Assert.Contains("stored: BTCUSDT 2026-10-06", ex.Message);
+        Assert.Contains("stored: BTCUSDT 2026-10-05T00:00:00.000Z", ex.Message); // the catalogue's ranges include archived days
+        var ranges = await new DatasetCatalog(_dataSource).RangesAsync(_dataset.Id);
+        Assert.Equal(stored.Values.Sum(l => l.Count), ranges.Sum(r => r.Trades));
     }
 
     [Fact]

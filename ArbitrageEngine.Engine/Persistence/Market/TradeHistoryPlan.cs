@@ -1,8 +1,8 @@
 using ArbitrageEngine.Engine.Market;
-using ArbitrageEngine.Engine.Persistence.Market;
+using ArbitrageEngine.Engine.Persistence.Archive;
 using Npgsql;
 
-namespace ArbitrageEngine.Engine.Persistence.Archive;
+namespace ArbitrageEngine.Engine.Persistence.Market;
 
 /// <summary>
 /// One stretch of a symbol's history: an archived day (read from its file) or a time range read from PostgreSQL

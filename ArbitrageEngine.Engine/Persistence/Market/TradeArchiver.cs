@@ -2,10 +2,10 @@ using System.Data;
 using System.Globalization;
 using ArbitrageEngine.Engine.Market;
 using ArbitrageEngine.Engine.Market.History;
-using ArbitrageEngine.Engine.Persistence.Market;
+using ArbitrageEngine.Engine.Persistence.Archive;
 using Npgsql;
 
-namespace ArbitrageEngine.Engine.Persistence.Archive;
+namespace ArbitrageEngine.Engine.Persistence.Market;
 
 /// <summary>Another archive pass (the app's job or an <c>archive</c> verb) is running on the same database.</summary>
 public sealed class ArchiveBusyException() : Exception("another archive pass is running on this database; try again when it has finished");
