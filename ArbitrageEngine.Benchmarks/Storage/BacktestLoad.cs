@@ -6,7 +6,6 @@ using ArbitrageEngine.Engine.Configuration;
 using ArbitrageEngine.Engine.Market;
 using ArbitrageEngine.Engine.Market.History;
 using ArbitrageEngine.Engine.Performance;
-using ArbitrageEngine.Engine.Persistence.Archive;
 using ArbitrageEngine.Engine.Persistence.Market;
 using ArbitrageEngine.Engine.Replay;
 using ArbitrageEngine.Engine.Strategies;
