@@ -8,6 +8,7 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- storage          (PostgreSQL ingest and warm-up)
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- replay-pg        (replay from PostgreSQL: trades/s read and applied, peak memory 1 vs 2 days)
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- funding [--runs 50] (/funding statistics over 6 years of 8-hourly rates)
+// dotnet run -c Release --project ArbitrageEngine.Benchmarks -- evolve [--days 7]    (one auto-evolve run: 4 symbols, 576 candidates + parents)
 // scripts/pipeline-load.sh [--minutes 10] [--clients 100]                       (the live app under load; see Live/PipelineLoad.cs)
 // scripts/plaza-load.sh [--strategies 1000] [--runs 5]                          (plaza first render in Chromium; see Live/PlazaLoad.cs)
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- --connector-load [--seconds 20] [--rate 1000] [--symbols 4]
@@ -34,6 +35,11 @@ if (args is ["replay-pg", ..])
 if (args is ["funding", ..])
 {
     return await ArbitrageEngine.Benchmarks.Funding.FundingStatsLoad.RunAsync(args);
+}
+
+if (args is ["evolve", ..])
+{
+    return await ArbitrageEngine.Benchmarks.Evolve.EvolveRunLoad.RunAsync(args);
 }
 
 if (args is ["pipeline-load", ..])
