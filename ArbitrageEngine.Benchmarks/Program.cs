@@ -7,6 +7,7 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- trade-cpu BTCUSDT   (per-trade update rate in thread CPU time)
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- storage          (PostgreSQL ingest and warm-up)
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- replay-pg        (replay from PostgreSQL: trades/s read and applied, peak memory 1 vs 2 days)
+// dotnet run -c Release --project ArbitrageEngine.Benchmarks -- backtest [--days 30] [--rate 2] [--heavy-rate 100] [--in-memory] (backtest_days_per_s, backtest_trades_per_s_pg, sweep_576x7d_s)
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- funding [--runs 50] (/funding statistics over 6 years of 8-hourly rates)
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- evolve [--days 7]    (one auto-evolve run: 4 symbols, 576 candidates + parents)
 // scripts/pipeline-load.sh [--minutes 10] [--clients 100]                       (the live app under load; see Live/PipelineLoad.cs)
@@ -30,6 +31,11 @@ if (args is ["storage", ..])
 if (args is ["replay-pg", ..])
 {
     return await ReplayPgLoad.RunAsync(args);
+}
+
+if (args is ["backtest", ..])
+{
+    return await BacktestLoad.RunAsync(args);
 }
 
 if (args is ["funding", ..])

@@ -36,6 +36,7 @@ public sealed class BacktestCollector : IEngineEventSink
     private readonly List<double?> _balanceAfter = [];
     private readonly long _fromMs;
     private StrategyAccumulator? _last;
+    private int _cursor;
 
     public BacktestCollector(IEnumerable<StrategyDefinition> strategies, long fromMs)
     {
@@ -84,6 +85,9 @@ public sealed class BacktestCollector : IEngineEventSink
                 break;
             case PositionClosed c:
                 OnClosed(c.Position, c.BalanceAfter);
+                break;
+            case TickStarted:
+                _cursor = 0;
                 break;
             case TickCompleted tick:
                 Ticks++;
@@ -136,10 +140,26 @@ public sealed class BacktestCollector : IEngineEventSink
     {
         Evaluations++;
         var r = ev.Result;
-        if (Find(r.StrategyId) is not { } acc)
+        // A tick evaluates the running strategies in creation order: the next accumulator is almost always the one.
+        StrategyAccumulator? acc = null;
+        var ordered = _ordered;
+        for (var i = _cursor; i < ordered.Count; i++)
+        {
+            if (ordered[i].Strategy.StrategyId == r.StrategyId)
+            {
+                acc = ordered[i];
+                _cursor = i + 1;
+                break;
+            }
+        }
+
+        acc ??= Find(r.StrategyId);
+        if (acc is null)
         {
             return;
         }
+
+        _last = acc;
 
         acc.Evaluations++;
         if (r.Signal is not null)
@@ -181,6 +201,27 @@ public sealed class BacktestCollector : IEngineEventSink
             acc.CumulativeR += p.PnlR ?? 0;
             acc.Equity.Add(new EquityPoint(p.ExitTimeMs ?? p.EntryTimeMs, acc.CumulativeR, balanceAfter));
         }
+    }
+
+    /// <summary>
+    /// Combines collectors of independent loops (one per symbol): per strategy results in <paramref name="order"/>,
+    /// trades by entry time then strategy creation order — the order one loop would have opened them in.
+    /// </summary>
+    public static (IReadOnlyList<StrategyBacktestResult> Strategies, IReadOnlyList<BacktestTrade> Trades) Merge(
+        IReadOnlyList<BacktestCollector> parts, IReadOnlyList<Guid> order, long nowMs)
+    {
+        var rank = new Dictionary<Guid, int>(order.Count);
+        for (var i = 0; i < order.Count; i++)
+        {
+            rank.TryAdd(order[i], i);
+        }
+
+        var strategies = parts.SelectMany(p => p.Results(nowMs)).OrderBy(r => rank.GetValueOrDefault(r.Strategy.StrategyId, int.MaxValue)).ToList();
+        var trades = parts.SelectMany(p => p.Trades())
+            .OrderBy(t => t.Position.EntryTimeMs)
+            .ThenBy(t => rank.GetValueOrDefault(t.Position.StrategyId, int.MaxValue))
+            .ToList();
+        return (strategies, trades);
     }
 
     /// <summary>The trades so far in open order (positions still open carry their latest state and no balance).</summary>

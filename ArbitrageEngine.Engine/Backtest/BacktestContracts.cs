@@ -41,6 +41,12 @@ public sealed record BacktestRequest
     /// which strategies are reported; the strategies in effect are the recorded ones.
     /// </summary>
     public bool ReplayRecordedCommands { get; init; }
+
+    /// <summary>
+    /// Let the runner run each symbol's strategies in a loop of its own, in parallel, when that cannot change any result
+    /// (<see cref="BacktestRunner.IsSplittable"/>). On by default; off forces one loop (tests compare the two).
+    /// </summary>
+    public bool SplitBySymbol { get; init; } = true;
 }
 
 /// <summary>Progress of a running backtest, reported at most a few times a second.</summary>

@@ -3,6 +3,7 @@ using ArbitrageEngine.Engine.Loop;
 using ArbitrageEngine.Engine.Market.History;
 using ArbitrageEngine.Engine.Paper;
 using ArbitrageEngine.Engine.Replay;
+using ArbitrageEngine.Engine.Strategies;
 using Microsoft.Extensions.Logging;
 
 namespace ArbitrageEngine.Engine.Backtest;
@@ -53,24 +54,65 @@ public sealed partial class BacktestRunner(
         }
 
         var engineSettings = settings with { Symbols = [.. request.Symbols] };
-        var collector = new BacktestCollector(request.Strategies, request.FromMs);
         var started = _time.GetTimestamp();
-        var reporter = new ProgressReporter(_time, started, request.FromMs, request.ToMs, collector, progress);
-        collector.TickCompletedHandler = reporter.OnTick;
+        var parityMode = request.ReplayRecordedCommands && parity is not null;
+        var groups = parityMode || !IsSplittable(request)
+            ? [(Symbols: request.Symbols, Strategies: request.Strategies)]
+            : request.Strategies.GroupBy(s => s.Symbol, StringComparer.Ordinal)
+                .Select(g => (Symbols: (IReadOnlyList<string>)[g.Key], Strategies: (IReadOnlyList<StrategyDefinition>)[.. g]))
+                .ToList();
+        var collectors = groups.Select(g => new BacktestCollector(g.Strategies, request.FromMs)).ToArray();
+        var reporter = new ProgressReporter(_time, started, request.FromMs, request.ToMs, collectors.Length, progress);
+        for (var i = 0; i < collectors.Length; i++)
+        {
+            var lane = i;
+            var collector = collectors[i];
+            collector.TickCompletedHandler = tick => reporter.OnTick(lane, collector.Ticks, tick);
+        }
+
         long replayed = 0;
         var cancelled = false;
         try
         {
-            if (request.ReplayRecordedCommands && parity is not null)
+            if (parityMode)
             {
-                var counting = new EngineEventFanOut(collector);
-                var replay = new ParityReplay(engineSettings, request.Paper, parity.Journal, parity.Trades, parity.Features, events);
-                var summary = await replay.RunAsync(request.FromMs, request.ToMs, counting, cancellationToken).ConfigureAwait(false);
+                var replay = new ParityReplay(engineSettings, request.Paper, parity!.Journal, parity.Trades, parity.Features, events);
+                var summary = await replay.RunAsync(request.FromMs, request.ToMs, collectors[0], cancellationToken).ConfigureAwait(false);
                 replayed = summary.Events;
+            }
+            else if (groups.Count == 1)
+            {
+                replayed = await RunLoopAsync(request, engineSettings, collectors[0], reporter, 0, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                replayed = await RunLoopAsync(request, engineSettings, collector, reporter, cancellationToken).ConfigureAwait(false);
+                // Independent symbols (see IsSplittable): one loop per symbol, in parallel, each reading only its symbol.
+                // A failing loop stops the others; its error (not their cancellation) is what the caller sees.
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var runs = groups.Select((g, i) => Task.Run(
+                    async () =>
+                    {
+                        try
+                        {
+                            return await RunLoopAsync(
+                                request with { Symbols = g.Symbols, Strategies = g.Strategies }, engineSettings with { Symbols = g.Symbols }, collectors[i], reporter, i, linked.Token)
+                                .ConfigureAwait(false);
+                        }
+                        catch (Exception ex) when (ex is not OperationCanceledException)
+                        {
+                            await linked.CancelAsync().ConfigureAwait(false);
+                            throw;
+                        }
+                    },
+                    CancellationToken.None)).ToArray();
+                await ((Task)Task.WhenAll(runs)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (runs.FirstOrDefault(r => r.IsFaulted && r.Exception!.InnerException is not OperationCanceledException) is { } failed)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed.Exception!.InnerException!);
+                }
+
+                replayed = runs.Where(r => r.IsCompletedSuccessfully).Sum(r => r.Result);
+                cancellationToken.ThrowIfCancellationRequested();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -80,11 +122,16 @@ public sealed partial class BacktestRunner(
 
         var elapsed = _time.GetElapsedTime(started);
         replayed = Math.Max(replayed, reporter.Events);
+        var lastTick = collectors.Max(c => c.LastTickMs);
+        var nowMs = Math.Min(request.ToMs, Math.Max(request.FromMs, lastTick));
+        var (strategies, trades) = collectors.Length == 1
+            ? (collectors[0].Results(nowMs), collectors[0].Trades())
+            : BacktestCollector.Merge(collectors, [.. request.Strategies.Select(s => s.StrategyId)], nowMs);
         var result = new BacktestResult(
-            collector.Results(Math.Min(request.ToMs, Math.Max(request.FromMs, collector.LastTickMs))),
-            collector.Trades(),
-            collector.Evaluations,
-            collector.Ticks,
+            strategies,
+            trades,
+            collectors.Sum(c => c.Evaluations),
+            collectors.Max(c => c.Ticks),
             replayed,
             elapsed.TotalSeconds,
             cancelled);
@@ -93,8 +140,21 @@ public sealed partial class BacktestRunner(
         return result;
     }
 
+    /// <summary>
+    /// Whether each symbol's strategies can run in a loop of their own with results identical to one loop: symbols
+    /// interact only through the broker's global position cap, which cannot bind when it is at least the number of
+    /// strategies (each holds at most one position); recorded commands are applied by one loop; every strategy's
+    /// symbol must be replayed.
+    /// </summary>
+    public static bool IsSplittable(BacktestRequest request) =>
+        request.SplitBySymbol &&
+        (request.RecordedCommands is null || request.RecordedCommands.Count == 0) &&
+        request.Paper.MaxPositions >= request.Strategies.Count &&
+        request.Strategies.All(s => request.Symbols.Contains(s.Symbol, StringComparer.Ordinal)) &&
+        request.Strategies.Select(s => s.Symbol).Distinct(StringComparer.Ordinal).Count() > 1;
+
     private async Task<long> RunLoopAsync(
-        BacktestRequest request, EngineSettings engineSettings, BacktestCollector collector, ProgressReporter reporter, CancellationToken cancellationToken)
+        BacktestRequest request, EngineSettings engineSettings, BacktestCollector collector, ProgressReporter reporter, int lane, CancellationToken cancellationToken)
     {
         var loop = new EngineLoop(engineSettings, new PaperBroker(request.Paper), collector, new EngineLoopOptions { PriceIntervalMs = 0, PublishSnapshots = false });
         loop.Load(request.Strategies);
@@ -125,11 +185,11 @@ public sealed partial class BacktestRunner(
             {
                 sinceCheck = 0;
                 cancellationToken.ThrowIfCancellationRequested();
-                reporter.OnEvents(count, e.TimeMs);
+                reporter.OnEvents(lane, count, e.TimeMs);
             }
         }
 
-        reporter.OnEvents(count, request.ToMs);
+        reporter.OnEvents(lane, count, request.ToMs);
         cancellationToken.ThrowIfCancellationRequested();
         clock.AdvanceTo(lastTick);
         return count;
@@ -138,27 +198,32 @@ public sealed partial class BacktestRunner(
     [LoggerMessage(Level = LogLevel.Information, Message = "Backtest finished: {Strategies} strategies, {Trades} trades, {Ticks} ticks in {Seconds:0.00} s (cancelled: {Cancelled})")]
     private static partial void LogFinished(ILogger logger, int strategies, int trades, long ticks, double seconds, bool cancelled);
 
-    /// <summary>Throttles progress to wall-time intervals; percent is of the simulated range (warm-up counts as 0 %).</summary>
-    private sealed class ProgressReporter(TimeProvider time, long started, long fromMs, long toMs, BacktestCollector collector, IProgress<BacktestProgress>? progress)
+    /// <summary>
+    /// Throttles progress to wall-time intervals; percent is of the simulated range (warm-up counts as 0 %), the
+    /// slowest lane's when loops run per symbol. Lanes write only their own slots; reports are serialised.
+    /// </summary>
+    private sealed class ProgressReporter(TimeProvider time, long started, long fromMs, long toMs, int lanes, IProgress<BacktestProgress>? progress)
     {
+        private readonly long[] _simulatedMs = Enumerable.Repeat(long.MinValue, lanes).ToArray();
+        private readonly long[] _events = new long[lanes];
+        private readonly Lock _gate = new();
         private long _lastReport = long.MinValue;
-        private long _simulatedMs = long.MinValue;
 
-        private long SimulatedMs => _simulatedMs == long.MinValue ? fromMs : _simulatedMs;
+        public long Events => _events.Sum();
 
-        public long Events { get; private set; }
+        private long SimulatedMs => Math.Clamp(_simulatedMs.Min() is var m && m == long.MinValue ? fromMs : m, fromMs, toMs);
 
-        public void OnEvents(long events, long eventTimeMs)
+        public void OnEvents(int lane, long events, long eventTimeMs)
         {
-            Events = events;
-            _simulatedMs = Math.Clamp(eventTimeMs, fromMs, toMs);
+            _events[lane] = events;
+            _simulatedMs[lane] = Math.Max(_simulatedMs[lane], Math.Min(eventTimeMs, toMs));
             Maybe();
         }
 
-        public void OnTick(long tickMs)
+        public void OnTick(int lane, long ticks, long tickMs)
         {
-            _simulatedMs = Math.Clamp(tickMs, fromMs, toMs);
-            if ((collector.Ticks & 63) == 0)
+            _simulatedMs[lane] = Math.Max(_simulatedMs[lane], tickMs);
+            if ((ticks & 63) == 0)
             {
                 Maybe();
             }
@@ -171,25 +236,36 @@ public sealed partial class BacktestRunner(
                 return;
             }
 
-            var now = time.GetTimestamp();
-            if (time.GetElapsedTime(_lastReport == long.MinValue ? started : _lastReport, now) < ProgressInterval)
+            lock (_gate)
             {
-                return;
-            }
+                var now = time.GetTimestamp();
+                if (time.GetElapsedTime(_lastReport == long.MinValue ? started : _lastReport, now) < ProgressInterval)
+                {
+                    return;
+                }
 
-            _lastReport = now;
-            progress.Report(Build(false));
+                _lastReport = now;
+                progress.Report(Build(false));
+            }
         }
 
-        public BacktestProgress Final(bool cancelled) => Build(!cancelled);
+        public BacktestProgress Final(bool cancelled)
+        {
+            lock (_gate)
+            {
+                return Build(!cancelled);
+            }
+        }
 
         private BacktestProgress Build(bool done)
         {
             var elapsed = time.GetElapsedTime(started);
-            var fraction = done ? 1 : (double)(SimulatedMs - fromMs) / (toMs - fromMs);
-            var rate = elapsed.TotalSeconds > 0 ? Events / elapsed.TotalSeconds : 0;
+            var simulated = SimulatedMs;
+            var fraction = done ? 1 : (double)(simulated - fromMs) / (toMs - fromMs);
+            var events = Events;
+            var rate = elapsed.TotalSeconds > 0 ? events / elapsed.TotalSeconds : 0;
             TimeSpan? eta = done ? TimeSpan.Zero : fraction > 0.001 ? elapsed * ((1 - fraction) / fraction) : null;
-            return new BacktestProgress(fraction * 100, done ? toMs : SimulatedMs, Events, rate, eta);
+            return new BacktestProgress(fraction * 100, done ? toMs : simulated, events, rate, eta);
         }
     }
 }

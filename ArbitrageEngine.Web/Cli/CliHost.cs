@@ -14,6 +14,8 @@ public static class CliHost
         new DatasetsVerb(),
         new ImportFundingVerb(),
         new FundingStatsVerb(),
+        new BacktestVerb(),
+        new WalkForwardVerb(),
         new EvolveVerb(),
     }.ToDictionary(v => v.Name, StringComparer.Ordinal);
 

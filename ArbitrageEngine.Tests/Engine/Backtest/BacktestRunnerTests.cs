@@ -38,6 +38,28 @@ public class BacktestRunnerTests
     }
 
     [Fact]
+    public async Task RunAsync_SplitBySymbolOrOneLoop_IdenticalResults()
+    {
+        var runner = new BacktestRunner(GoldenEvents.Golden.Engine, GoldenEvents.Reader(GoldenEvents.Events));
+        Assert.True(BacktestRunner.IsSplittable(Request()));
+
+        var split = await runner.RunAsync(Request(), null, CancellationToken.None);
+        var single = await runner.RunAsync(Request() with { SplitBySymbol = false }, null, CancellationToken.None);
+
+        Assert.Equal(single.Trades.Select(t => Key(t.Position) + t.BalanceAfter), split.Trades.Select(t => Key(t.Position) + t.BalanceAfter));
+        Assert.Equal(single.Evaluations, split.Evaluations);
+        Assert.Equal(single.Ticks, split.Ticks);
+        Assert.Equal(single.TradesReplayed, split.TradesReplayed);
+        Assert.Equal(
+            single.Strategies.Select(s => (s.Strategy.StrategyId, s.Evaluations, s.SignalsTaken, s.Signals, s.Statistics.NetR, s.Equity.Count, string.Join(",", s.SignalsRejected.OrderBy(r => r.Key)))),
+            split.Strategies.Select(s => (s.Strategy.StrategyId, s.Evaluations, s.SignalsTaken, s.Signals, s.Statistics.NetR, s.Equity.Count, string.Join(",", s.SignalsRejected.OrderBy(r => r.Key)))));
+    }
+
+    [Fact]
+    public void IsSplittable_CapCouldBind_False() =>
+        Assert.False(BacktestRunner.IsSplittable(Request() with { Paper = GoldenEvents.Golden.Paper with { MaxPositions = 3 } }));
+
+    [Fact]
     public async Task RunAsync_GoldenStream_PerStrategyFiguresAddUp()
     {
         var runner = new BacktestRunner(GoldenEvents.Golden.Engine, GoldenEvents.Reader(GoldenEvents.Events));
@@ -77,12 +99,36 @@ public class BacktestRunnerTests
         });
         var runner = new BacktestRunner(GoldenEvents.Golden.Engine, reader);
 
-        var result = await runner.RunAsync(Request(), null, cts.Token);
+        var result = await runner.RunAsync(Request() with { SplitBySymbol = false }, null, cts.Token);
 
         Assert.True(result.Cancelled);
         Assert.InRange(result.Ticks, 1, 1439);
         var full = GoldenEvents.ConformanceTrades().Where(p => p.EntryTimeMs < half).Select(p => (p.StrategyId, p.EntryTimeMs));
         Assert.Equal(full, result.Trades.Select(t => (t.Position.StrategyId, t.Position.EntryTimeMs)));
+    }
+
+    [Fact]
+    public async Task RunAsync_CancelledWithLoopsPerSymbol_PartialSubsetMarkedCancelled()
+    {
+        using var cts = new CancellationTokenSource();
+        var half = GoldenEvents.FromMs + ((GoldenEvents.ToMs - GoldenEvents.FromMs) / 2);
+        var reader = GoldenEvents.Reader(GoldenEvents.Events, t =>
+        {
+            if (t >= half)
+            {
+                cts.Cancel();
+            }
+
+            return Task.CompletedTask;
+        });
+
+        var result = await new BacktestRunner(GoldenEvents.Golden.Engine, reader).RunAsync(Request(), null, cts.Token);
+
+        Assert.True(result.Cancelled);
+        var full = GoldenEvents.ConformanceTrades().Select(p => (p.StrategyId, p.EntryTimeMs)).ToHashSet();
+        Assert.NotEmpty(result.Trades);
+        Assert.All(result.Trades, t => Assert.Contains((t.Position.StrategyId, t.Position.EntryTimeMs), full));
+        Assert.True(result.Trades.Count < full.Count);
     }
 
     [Fact]
