@@ -11,6 +11,7 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- archive [--rate 8] [--runs 3]  (trade archive: bytes per trade, read trades/s)
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- funding [--runs 50] (/funding statistics over 6 years of 8-hourly rates)
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- market [--trades-per-day 1000000] [--runs 20] (/market/BTCUSDT: 30 days of bars)
+// dotnet run -c Release --project ArbitrageEngine.Benchmarks -- evolve [--days 7]    (one auto-evolve run: 4 symbols, 576 candidates + parents)
 // scripts/pipeline-load.sh [--minutes 10] [--clients 100]                       (the live app under load; see Live/PipelineLoad.cs)
 // scripts/plaza-load.sh [--strategies 1000] [--runs 5]                          (plaza first render in Chromium; see Live/PlazaLoad.cs)
 // dotnet run -c Release --project ArbitrageEngine.Benchmarks -- --connector-load [--seconds 20] [--rate 1000] [--symbols 4]
@@ -52,6 +53,9 @@ if (args is ["funding", ..])
 if (args is ["market", ..])
 {
     return await ArbitrageEngine.Benchmarks.Market.MarketPageLoad.RunAsync(args);
+if (args is ["evolve", ..])
+{
+    return await ArbitrageEngine.Benchmarks.Evolve.EvolveRunLoad.RunAsync(args);
 }
 
 if (args is ["pipeline-load", ..])

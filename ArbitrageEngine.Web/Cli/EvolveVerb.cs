@@ -100,7 +100,7 @@ public sealed class EvolveVerb(Func<CancellationToken, Task<CliDatabase>>? open 
     }
 
     /// <summary>The services of a run outside the web host: the same options sections, stores and runner as the app.</summary>
-    internal static ServiceProvider BuildServices(CliDatabase database)
+    public static ServiceProvider BuildServices(CliDatabase database)
     {
         var configuration = new ConfigurationBuilder()
             .AddConfiguration(database.Configuration)
