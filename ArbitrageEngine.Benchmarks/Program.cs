@@ -53,6 +53,8 @@ if (args is ["funding", ..])
 if (args is ["market", ..])
 {
     return await ArbitrageEngine.Benchmarks.Market.MarketPageLoad.RunAsync(args);
+}
+
 if (args is ["evolve", ..])
 {
     return await ArbitrageEngine.Benchmarks.Evolve.EvolveRunLoad.RunAsync(args);

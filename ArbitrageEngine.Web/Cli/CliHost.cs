@@ -19,9 +19,6 @@ public static class CliHost
         new WalkForwardVerb(),
         new EvolveVerb(),
         new RebuildBarsVerb(),
-        new BacktestVerb(),
-        new WalkForwardVerb(),
-        new EvolveVerb(),
     }.ToDictionary(v => v.Name, StringComparer.Ordinal);
 
     /// <summary>Runs a CLI verb when <paramref name="args"/> starts with one; returns null when the web app should start.</summary>
