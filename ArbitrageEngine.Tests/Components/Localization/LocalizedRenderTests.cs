@@ -64,6 +64,10 @@ public sealed partial class LocalizedRenderTests : BunitContext, IAsyncLifetime
         Services.AddSingleton<ArbitrageEngine.Web.Backtests.BacktestDatabase>();
         Services.AddSingleton<ArbitrageEngine.Web.Backtests.BacktestReads>();
         Services.AddSingleton<ArbitrageEngine.Web.Backtests.BacktestNotifier>();
+        Services.AddSingleton<ArbitrageEngine.Web.Evolve.EvolveStore>();
+        Services.AddSingleton<ArbitrageEngine.Web.Evolve.EvolveProgress>();
+        Services.AddSingleton<ArbitrageEngine.Web.Evolve.EvolveRunner>();
+        Services.AddSingleton<Microsoft.Extensions.Hosting.IHostApplicationLifetime, Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>();
         AddAuthorization().SetAuthorized("admin").SetRoles(ArbitrageEngine.Web.Persistence.Entities.Roles.Admin);
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
