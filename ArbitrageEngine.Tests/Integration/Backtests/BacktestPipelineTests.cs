@@ -158,11 +158,14 @@ public sealed class BacktestPipelineTests(PostgresFixture postgres) : IAsyncLife
         var user = await UserAsync("canceller");
         var notifier = _app.Services.GetRequiredService<BacktestNotifier>();
         var progressed = new TaskCompletionSource<Guid>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var release = new ManualResetEventSlim(false);
         using var subscription = notifier.Subscribe(u =>
         {
-            if (u.Progress is { Percent: > 0 and < 50 })
+            // Progress is published on the run's own thread: holding it here keeps the run mid-way (however fast the
+            // machine) until the cancel has been requested and picked up.
+            if (u.Progress is { Percent: > 0 and < 100 } && progressed.TrySetResult(u.RunId))
             {
-                progressed.TrySetResult(u.RunId);
+                release.Wait(TimeSpan.FromSeconds(60));
             }
 
             return Task.CompletedTask;
@@ -182,6 +185,8 @@ public sealed class BacktestPipelineTests(PostgresFixture postgres) : IAsyncLife
         Assert.Equal(submitted.RunId, await progressed.Task.WaitAsync(TimeSpan.FromSeconds(120)));
         Assert.Equal(BacktestActionResult.Forbidden, await _app.Services.GetRequiredService<BacktestService>().CancelAsync(await UserAsync("stranger"), submitted.RunId!.Value));
         Assert.Equal(BacktestActionResult.Done, await _app.Services.GetRequiredService<BacktestService>().CancelAsync(user, submitted.RunId!.Value));
+        await Task.Delay(TimeSpan.FromSeconds(5)); // the worker reads the cancel flag every ProgressPersistSeconds (1 s here)
+        release.Set();
         var run = await UntilFinishedAsync(submitted.RunId!.Value);
 
         Assert.Equal(BacktestRunStatuses.Cancelled, run.Status);
