@@ -64,16 +64,7 @@ public sealed class BacktestStore(NpgsqlDataSource dataSource)
             VALUES ($1, $2, $3, $4, 'queued', $5, $6, $7, $8, $9, $10)
             """, conn, tx))
         {
-            insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
-            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.OwnerId });
-            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.OwnerName });
-            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.Kind });
-            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.Spec.GetRawText(), NpgsqlDbType = NpgsqlDbType.Jsonb });
-            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.Dataset });
-            insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = run.FromMs });
-            insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = run.ToMs });
-            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. run.Symbols] });
-            insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = run.StrategyCount });
+            AddRunParameters(insert, id, run);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -89,16 +80,7 @@ public sealed class BacktestStore(NpgsqlDataSource dataSource)
             INSERT INTO backtest_runs (run_id, owner_id, owner_name, kind, status, spec, dataset, from_ms, to_ms, symbols, strategy_count, started_at)
             VALUES ($1, $2, $3, $4, 'running', $5, $6, $7, $8, $9, $10, now())
             """);
-        insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
-        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.OwnerId });
-        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.OwnerName });
-        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.Kind });
-        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.Spec.GetRawText(), NpgsqlDbType = NpgsqlDbType.Jsonb });
-        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.Dataset });
-        insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = run.FromMs });
-        insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = run.ToMs });
-        insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. run.Symbols] });
-        insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = run.StrategyCount });
+        AddRunParameters(insert, id, run);
         await insert.ExecuteNonQueryAsync(cancellationToken);
         return id;
     }
@@ -538,5 +520,20 @@ public sealed class BacktestStore(NpgsqlDataSource dataSource)
     {
         using var doc = JsonDocument.Parse(json);
         return doc.RootElement.Clone();
+    }
+
+    /// <summary>$1..$10 of both run inserts (queued by the service, running at once for the CLI).</summary>
+    private static void AddRunParameters(NpgsqlCommand insert, Guid id, NewBacktestRun run)
+    {
+        insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.OwnerId });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.OwnerName });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.Kind });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.Spec.GetRawText(), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = run.Dataset });
+        insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = run.FromMs });
+        insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = run.ToMs });
+        insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. run.Symbols] });
+        insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = run.StrategyCount });
     }
 }

@@ -56,29 +56,16 @@ public sealed class BacktestVerb(
             throw new CliException("--save is not available yet: saved runs need the backtest run store (nothing run)");
         }
 
-        using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            cts.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        using var interrupt = new BacktestCli.CtrlC();
         try
         {
             await using var database = await (open ?? CliDatabase.OpenAsync)(CancellationToken.None);
             await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
-            var context = await BacktestCli.LoadAsync(database, dataSource, input.Spec, CancellationToken.None);
-            var spec = input.Spec with { Dataset = context.DatasetName };
-            var plan = BacktestPlanner.Plan(spec, context.Catalog, context.MaxCombinations);
-            if (!plan.IsValid)
-            {
-                throw new CliException(BacktestCli.Describe(plan.Errors));
-            }
-
+            var (context, spec, plan) = await BacktestCli.PlanAsync(database, dataSource, input.Spec);
             var request = plan.Request!;
             var runner = BacktestCli.Runner(context, dataSource, request);
             var progress = new CliProgress(Err);
-            var result = await runner.RunAsync(request, progress, cts.Token);
+            var result = await runner.RunAsync(request, progress, interrupt.Token);
             progress.Done();
 
             if (input.OutFile is { } file)
@@ -108,10 +95,6 @@ public sealed class BacktestVerb(
         catch (NpgsqlException ex)
         {
             throw new CliException($"database error: {ex.Message}");
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
         }
     }
 }
@@ -151,6 +134,37 @@ internal static class BacktestCli
         }
 
         return new Input(spec, args.Optional("out"));
+    }
+
+    /// <summary>Loads the catalog and plans the spec; invalid input ends the verb with the per-field errors.</summary>
+    public static async Task<(Context Context, BacktestSpec Spec, BacktestPlan Plan)> PlanAsync(CliDatabase database, NpgsqlDataSource dataSource, BacktestSpec input)
+    {
+        var context = await LoadAsync(database, dataSource, input, CancellationToken.None);
+        var spec = input with { Dataset = context.DatasetName };
+        var plan = BacktestPlanner.Plan(spec, context.Catalog, context.MaxCombinations);
+        return plan.IsValid ? (context, spec, plan) : throw new CliException(Describe(plan.Errors));
+    }
+
+    /// <summary>Ctrl-C cancels the run (the partial result is still reported) instead of killing the process.</summary>
+    public sealed class CtrlC : IDisposable
+    {
+        private readonly CancellationTokenSource _cts = new();
+
+        public CtrlC() => Console.CancelKeyPress += OnCancel;
+
+        public CancellationToken Token => _cts.Token;
+
+        public void Dispose()
+        {
+            Console.CancelKeyPress -= OnCancel;
+            _cts.Dispose();
+        }
+
+        private void OnCancel(object? sender, ConsoleCancelEventArgs e)
+        {
+            e.Cancel = true;
+            _cts.Cancel();
+        }
     }
 
     public static async Task<Context> LoadAsync(CliDatabase database, NpgsqlDataSource dataSource, BacktestSpec spec, CancellationToken ct)

@@ -44,25 +44,12 @@ public sealed class WalkForwardVerb(Func<CancellationToken, Task<CliDatabase>>? 
             StepMs = Days(args, "step-days", 2),
         };
 
-        using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            cts.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        using var interrupt = new BacktestCli.CtrlC();
         try
         {
             await using var database = await (open ?? CliDatabase.OpenAsync)(CancellationToken.None);
             await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
-            var context = await BacktestCli.LoadAsync(database, dataSource, input.Spec, CancellationToken.None);
-            var spec = input.Spec with { Dataset = context.DatasetName };
-            var plan = BacktestPlanner.Plan(spec, context.Catalog, context.MaxCombinations);
-            if (!plan.IsValid)
-            {
-                throw new CliException(BacktestCli.Describe(plan.Errors));
-            }
-
+            var (context, _, plan) = await BacktestCli.PlanAsync(database, dataSource, input.Spec);
             var request = plan.Request!;
             if (WalkForward.Windows(request.FromMs, request.ToMs, settings).Count == 0)
             {
@@ -71,7 +58,7 @@ public sealed class WalkForwardVerb(Func<CancellationToken, Task<CliDatabase>>? 
             }
 
             var progress = new CliProgress(Err);
-            var result = await new WalkForwardRunner(BacktestCli.Runner(context, dataSource, request)).RunAsync(request, plan.GridLabels, settings, progress, cts.Token);
+            var result = await new WalkForwardRunner(BacktestCli.Runner(context, dataSource, request)).RunAsync(request, plan.GridLabels, settings, progress, interrupt.Token);
             progress.Done();
             if (result.Backtest.Cancelled)
             {
@@ -98,10 +85,6 @@ public sealed class WalkForwardVerb(Func<CancellationToken, Task<CliDatabase>>? 
         catch (NpgsqlException ex)
         {
             throw new CliException($"database error: {ex.Message}");
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
         }
     }
 
