@@ -53,10 +53,11 @@ public sealed class EvolveRunTests(PostgresFixture postgres) : AppTest(postgres)
     /// <summary>Two running BTC strategies with trades and evaluations, 3 h of recorded market; returns them (best first).</summary>
     internal static async Task<StrategyDefinition[]> SeedAsync(TestApp app, NpgsqlDataSource data, double hours = 3)
     {
-        // Whole minute: the recorded market then lines up with the 15 s ticks the same way on every run (the seeded
-        // path is relative to its start), so what the sweep proves does not depend on when the test runs.
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 60_000 * 60_000;
-        await EvolveScenario.StoreSimulatedAsync(data, ["BTCUSDT"], now - 60_000, hours);
+        // The recorded market ends on the last 8-hour funding boundary: the seeded path is relative to its start, but
+        // funding settlements fall on absolute 8-hour times, so only this anchor gives the same market (and the same
+        // proven candidate) whenever the test runs. Trades and evaluations stay relative to now (lookback, regime).
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await EvolveScenario.StoreSimulatedAsync(data, ["BTCUSDT"], now / 28_800_000 * 28_800_000, hours);
         var strategies = new List<StrategyDefinition>();
         await using (var scope = app.CreateScope())
         {
