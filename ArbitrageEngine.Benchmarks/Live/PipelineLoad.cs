@@ -15,7 +15,9 @@ namespace ArbitrageEngine.Benchmarks.Live;
 /// (score + decide + persistence hand-off, from every tick's evaluation event), the app's CPU (utime+stime from
 /// /proc, % of one core) and resident memory (least-squares slope in MB/min). Phase 2 also measures tick-to-client
 /// latency (client receive time − tick completion time; same machine clock) over every evaluation message.
-/// Run: scripts/pipeline-load.sh [--minutes 10] [--clients 100] [--rate-multiplier 4.2]
+/// Phases 3 and 4 (no clients) measure the same while research runs beside the live loop through the API: saved
+/// backtests of the running strategies one after another, then evolve dry-runs (see <see cref="ResearchLoad"/>).
+/// Run: scripts/pipeline-load.sh [--minutes 10] [--clients 100] [--rate-multiplier 4.2] [--research-minutes 4]
 /// </summary>
 public static class PipelineLoad
 {
@@ -27,6 +29,7 @@ public static class PipelineLoad
         var clients = (int)ChildApp.Arg(args, "--clients", 100.0);
         var rateMultiplier = ChildApp.Arg(args, "--rate-multiplier", 4.2);
         var warmupSeconds = ChildApp.Arg(args, "--settle-seconds", 30.0);
+        var researchMinutes = ChildApp.Arg(args, "--research-minutes", 4.0);
         var webDll = args.SkipWhile(a => a != "--web").Skip(1).FirstOrDefault()
             ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../ArbitrageEngine.Web/bin/Release/net10.0/ArbitrageEngine.Web.dll"));
         if (!File.Exists(webDll))
@@ -35,10 +38,11 @@ public static class PipelineLoad
             return 2;
         }
 
-        await using var child = await ChildApp.StartAsync("pipeline-load", webDll, new Dictionary<string, string>
+        var settings = new Dictionary<string, string>(ResearchLoad.EvolveSettings)
         {
             ["Market__Simulated__RateMultiplier"] = rateMultiplier.ToString(CultureInfo.InvariantCulture),
-        }, TimeSpan.FromSeconds(10));
+        };
+        await using var child = await ChildApp.StartAsync("pipeline-load", webDll, settings, TimeSpan.FromSeconds(10));
         var (app, http, token, baseUrl) = (child.Process, child.Http, child.Token, child.BaseUrl);
         // The simulated market first generates its 24 h of history (at this rate ~17 M trades) through the same
         // pipeline; measure only once that backfill has drained and the 24 h window is full (steady state).
@@ -87,12 +91,24 @@ public static class PipelineLoad
         Console.WriteLine(FormattableString.Invariant($"tick_to_client_ms_p99={Percentile(lat, 0.99):F1}"));
         Console.WriteLine(FormattableString.Invariant($"tick_to_client_ms_max={(lat.Length == 0 ? double.NaN : lat[^1]):F1}"));
         Console.WriteLine(FormattableString.Invariant($"tick_p99_change_with_clients_ms={loaded.TickP99 - quiet.TickP99:F1}"));
+
+        if (researchMinutes > 0)
+        {
+            var research = TimeSpan.FromMinutes(researchMinutes);
+            var backtest = await MeasurePhaseAsync(app, http, ticks, research, "backtest", stop => ResearchLoad.BacktestsAsync(http, stop));
+            var evolve = await MeasurePhaseAsync(app, http, ticks, research, "evolve", stop => ResearchLoad.EvolveAsync(http, stop));
+            Console.WriteLine(FormattableString.Invariant($"tick_p99_change_with_backtest_ms={backtest.TickP99 - quiet.TickP99:F1}"));
+            Console.WriteLine(FormattableString.Invariant($"tick_p99_change_with_evolve_ms={evolve.TickP99 - quiet.TickP99:F1}"));
+        }
+
         return 0;
     }
 
     private sealed record PhaseResult(double TickP99);
 
-    private static async Task<PhaseResult> MeasurePhaseAsync(Process app, HttpClient http, List<TickSample> ticks, TimeSpan length, string name)
+    /// <summary>Measures one phase; <paramref name="load"/>, when given, runs beside it and its figures are printed with the phase's.</summary>
+    private static async Task<PhaseResult> MeasurePhaseAsync(
+        Process app, HttpClient http, List<TickSample> ticks, TimeSpan length, string name, Func<CancellationToken, Task<IReadOnlyList<string>>>? load = null)
     {
         int firstTick;
         lock (ticks)
@@ -103,6 +119,8 @@ public static class PipelineLoad
         var (cpu0, wall0) = (CpuSeconds(app.Id), Stopwatch.GetTimestamp());
         var memory = new List<(double Minutes, double Mb)>();
         var rates = new List<double>();
+        using var stopLoad = new CancellationTokenSource();
+        var background = load?.Invoke(stopLoad.Token);
         var end = DateTime.UtcNow + length;
         while (DateTime.UtcNow < end)
         {
@@ -111,6 +129,9 @@ public static class PipelineLoad
             var metrics = await http.GetFromJsonAsync<JsonElement>("/api/metrics");
             rates.Add(metrics.GetProperty("trades_per_second").GetDouble());
         }
+
+        await stopLoad.CancelAsync();
+        var loadFigures = background is null ? [] : await background;
 
         var cpuPercent = (CpuSeconds(app.Id) - cpu0) / Stopwatch.GetElapsedTime(wall0).TotalSeconds * 100;
         double[] durations;
@@ -130,6 +151,11 @@ public static class PipelineLoad
         Console.WriteLine(FormattableString.Invariant($"{p}rss_mb_start={memory[0].Mb:F0}"));
         Console.WriteLine(FormattableString.Invariant($"{p}rss_mb_end={memory[^1].Mb:F0}"));
         Console.WriteLine(FormattableString.Invariant($"{p}rss_slope_mb_per_min={Slope(memory):F2}"));
+        foreach (var line in loadFigures)
+        {
+            Console.WriteLine(p + line);
+        }
+
         return new PhaseResult(Percentile(durations, 0.99));
     }
 

@@ -82,7 +82,9 @@ public static class BacktestLoad
             }
 
             await ArchiveAllAsync(archiver, light, (days + 1) * DayMs, "backtest");
-            Print("backtest_days_per_s", await DaysPerSecondAsync(Source(dataSource, light), light, days, strategies));
+            // Memory must not grow with the range (the rolling window holds 24 h): the same run over one day first.
+            await DaysPerSecondAsync(Source(dataSource, light), light, 1, strategies, "backtest_1d_peak_managed_mb");
+            Print("backtest_days_per_s", await DaysPerSecondAsync(Source(dataSource, light), light, days, strategies, "backtest_30d_peak_managed_mb"));
             if (!args.Contains("--skip-sweep"))
             {
                 Print("sweep_576x7d_s", await SweepSecondsAsync(Source(dataSource, light), light, sweepDays));
@@ -125,10 +127,10 @@ public static class BacktestLoad
     private static EngineSettings Settings => new() { Symbols = EnginePerf.Symbols };
 
     /// <summary>30 days after a warm-up day, 100 strategies, result written: simulated days per second.</summary>
-    public static async Task<double> DaysPerSecondAsync(MarketEventReader source, DatasetInfo dataset, int days, int strategies)
+    public static async Task<double> DaysPerSecondAsync(MarketEventReader source, DatasetInfo dataset, int days, int strategies, string? peakMemoryName = null)
     {
         var request = Request(dataset, [.. EnginePerf.ManyStrategies(strategies)], Start + DayMs, Start + ((days + 1) * DayMs), DayMs);
-        var (seconds, result) = await RunAndWriteAsync(source, request);
+        var (seconds, result) = await RunAndWriteAsync(source, request, peakMemoryName);
         Print("backtest_30d_trades_replayed", result.TradesReplayed);
         Print("backtest_30d_paper_trades", result.Trades.Count);
         Print("backtest_30d_evaluations", result.Evaluations);
@@ -189,9 +191,12 @@ public static class BacktestLoad
     };
 
     /// <summary>Runs and writes the trades file (the whole pipeline); returns wall seconds.</summary>
-    private static async Task<(double Seconds, BacktestResult Result)> RunAndWriteAsync(MarketEventReader source, BacktestRequest request)
+    private static async Task<(double Seconds, BacktestResult Result)> RunAndWriteAsync(MarketEventReader source, BacktestRequest request, string? peakMemoryName = null)
     {
         var file = Path.Combine(Path.GetTempPath(), $"backtest-bench-{Guid.NewGuid():N}.jsonl");
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        using var peak = peakMemoryName is null ? null : new PeakManagedMemory();
         try
         {
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -204,6 +209,11 @@ public static class BacktestLoad
 
             var seconds = sw.Elapsed.TotalSeconds;
             Print("backtest_run_seconds", seconds);
+            if (peak is not null)
+            {
+                Print(peakMemoryName!, peak.Stop() / 1_048_576.0);
+            }
+
             // This process's CPU time (the engine, the reader's parsing and merging; not the PostgreSQL server's): on a
             // shared machine wall seconds also measure the neighbours.
             Print("backtest_run_process_cpu_seconds", (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);

@@ -199,7 +199,7 @@ public sealed partial class BacktestRunner(
     private static partial void LogFinished(ILogger logger, int strategies, int trades, long ticks, double seconds, bool cancelled);
 
     /// <summary>
-    /// Throttles progress to wall-time intervals; percent is of the simulated range (warm-up counts as 0 %), the
+    /// Throttles progress to wall-time intervals and tenths of the simulated range; percent is of the simulated range (warm-up counts as 0 %), the
     /// slowest lane's when loops run per symbol. Lanes write only their own slots; reports are serialised.
     /// </summary>
     private sealed class ProgressReporter(TimeProvider time, long started, long fromMs, long toMs, int lanes, IProgress<BacktestProgress>? progress)
@@ -207,7 +207,9 @@ public sealed partial class BacktestRunner(
         private readonly long[] _simulatedMs = Enumerable.Repeat(long.MinValue, lanes).ToArray();
         private readonly long[] _events = new long[lanes];
         private readonly Lock _gate = new();
+        private const int StepsPerRun = 10;
         private long _lastReport = long.MinValue;
+        private int _lastStep;
 
         public long Events => _events.Sum();
 
@@ -238,12 +240,17 @@ public sealed partial class BacktestRunner(
 
             lock (_gate)
             {
+                // Every tenth of the simulated range is reported as well, so a run that outpaces the wall-time interval
+                // still shows (and can be cancelled at) a point mid-way, however fast the machine.
+                var step = (int)((SimulatedMs - fromMs) * StepsPerRun / Math.Max(1, toMs - fromMs));
                 var now = time.GetTimestamp();
-                if (time.GetElapsedTime(_lastReport == long.MinValue ? started : _lastReport, now) < ProgressInterval)
+                var newStep = step > _lastStep && step < StepsPerRun;
+                if (!newStep && time.GetElapsedTime(_lastReport == long.MinValue ? started : _lastReport, now) < ProgressInterval)
                 {
                     return;
                 }
 
+                _lastStep = Math.Max(_lastStep, step);
                 _lastReport = now;
                 progress.Report(Build(false));
             }

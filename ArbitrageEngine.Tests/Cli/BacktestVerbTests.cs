@@ -237,14 +237,6 @@ public sealed class BacktestVerbTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Backtest_Save_RefusedUntilRunStoreExists()
-    {
-        var ex = await Assert.ThrowsAsync<CliException>(() => Backtest("--dataset", "golden-6h", "--from", From, "--to", To, "--params", GoldenParams(), "--save"));
-
-        Assert.Contains("--save is not available", ex.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task Backtest_MalformedTime_Refused()
     {
         var ex = await Assert.ThrowsAsync<CliException>(() => Backtest("--from", "yesterday", "--to", To, "--params", GoldenParams()));

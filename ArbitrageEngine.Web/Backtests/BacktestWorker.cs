@@ -237,10 +237,15 @@ public sealed partial class BacktestWorker(
         base.Dispose();
     }
 
-    /// <summary>Keeps the latest progress and pushes it to pages at most 4 times a second.</summary>
+    /// <summary>
+    /// Keeps the latest progress and pushes it to pages at most 4 times a second, and at each new tenth of the run, so
+    /// a run shorter than the interval still shows its bar move.
+    /// </summary>
     private sealed class RunProgress(Guid runId, BacktestNotifier notifier) : IProgress<BacktestProgress>
     {
+        private readonly Lock _gate = new();
         private long _lastPublishTicks;
+        private int _lastTenth;
         private BacktestProgress? _latest;
 
         public Guid RunId { get; } = runId;
@@ -251,11 +256,18 @@ public sealed partial class BacktestWorker(
         {
             Volatile.Write(ref _latest, value);
             var now = Stopwatch.GetTimestamp();
-            var last = Interlocked.Read(ref _lastPublishTicks);
-            if (Stopwatch.GetElapsedTime(last, now) >= TimeSpan.FromMilliseconds(250) && Interlocked.CompareExchange(ref _lastPublishTicks, now, last) == last)
+            var tenth = (int)(value.Percent / 10);
+            lock (_gate)
             {
-                notifier.Publish(new BacktestRunUpdate(RunId, BacktestRunStatuses.Running, value));
+                if (Stopwatch.GetElapsedTime(_lastPublishTicks, now) < TimeSpan.FromMilliseconds(250) && tenth <= _lastTenth)
+                {
+                    return;
+                }
+
+                (_lastPublishTicks, _lastTenth) = (now, Math.Max(_lastTenth, tenth));
             }
+
+            notifier.Publish(new BacktestRunUpdate(RunId, BacktestRunStatuses.Running, value));
         }
     }
 

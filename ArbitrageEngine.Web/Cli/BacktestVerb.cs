@@ -18,8 +18,8 @@ namespace ArbitrageEngine.Web.Cli;
 /// errors on one stderr line, nothing run), replays the stored dataset through <see cref="BacktestRunner"/>, draws
 /// progress on stderr, prints <c>strategies=… trades=… evaluations=… days=… seconds=… days_per_s=…</c> and writes the
 /// <c>--out</c> trades file (<see cref="BacktestTradesJson"/>). Ctrl-C stops the run: the partial result is written and
-/// the exit code is 1. <c>--save</c> needs a run store (<paramref name="save"/>, provided by the backtest jobs); without
-/// one it is refused before anything runs.
+/// the exit code is 1. <c>--save</c> stores the run like the page's (<paramref name="save"/>: <see cref="ArbitrageEngine.Web.Backtests.BacktestCliSave"/>
+/// unless a test replaces it).
 /// </summary>
 public sealed class BacktestVerb(
     Func<CancellationToken, Task<CliDatabase>>? open = null,
@@ -51,11 +51,6 @@ public sealed class BacktestVerb(
     public async Task<int> RunAsync(CliArguments args)
     {
         var input = BacktestCli.ReadInput(args);
-        if (args.Has("save") && save is null)
-        {
-            throw new CliException("--save is not available yet: saved runs need the backtest run store (nothing run)");
-        }
-
         using var interrupt = new BacktestCli.CtrlC();
         try
         {
@@ -73,9 +68,9 @@ public sealed class BacktestVerb(
                 await BacktestCli.WriteTradesAsync(result, file);
             }
 
-            if (args.Has("save") && save is not null)
+            if (args.Has("save"))
             {
-                var id = await save(database, spec, request, result, CancellationToken.None);
+                var id = await (save ?? ArbitrageEngine.Web.Backtests.BacktestCliSave.SaveAsync)(database, spec, request, result, CancellationToken.None);
                 await Err.WriteLineAsync($"saved run {id}");
             }
 

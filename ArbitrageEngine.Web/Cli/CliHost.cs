@@ -15,7 +15,7 @@ public static class CliHost
         new ArchiveVerb(),
         new ImportFundingVerb(),
         new FundingStatsVerb(),
-        new BacktestVerb(save: ArbitrageEngine.Web.Backtests.BacktestCliSave.SaveAsync),
+        new BacktestVerb(),
         new WalkForwardVerb(),
         new EvolveVerb(),
         new RebuildBarsVerb(),

@@ -42,18 +42,25 @@ public sealed class BacktestComponentsTests : MudTestContext
         var cut = RenderForm(model, []);
         Assert.Equal("1", cut.Find("[data-testid=backtest-grid-total]").GetAttribute("data-count"));
 
-        cut.Find(In("backtest-grid-on-entry_score")).Change(true);
-        cut.Find(In("backtest-grid-from-entry_score")).Input("70");
-        cut.Find(In("backtest-grid-to-entry_score")).Input("90");
-        cut.Find(In("backtest-grid-step-entry_score")).Input("5");
-        cut.Find(In("backtest-grid-on-timeout_minutes")).Change(true);
-        cut.Find(In("backtest-grid-from-timeout_minutes")).Input("60");
-        cut.Find(In("backtest-grid-to-timeout_minutes")).Input("120");
-        cut.Find(In("backtest-grid-step-timeout_minutes")).Input("30");
+        // MudBlazor applies numeric input asynchronously: under load a render can land after the next line runs.
+        void Range(string field, string from, string to, string step)
+        {
+            cut.Find(In($"backtest-grid-on-{field}")).Change(true);
+            cut.WaitForAssertion(() => Assert.False(cut.Find(In($"backtest-grid-from-{field}")).HasAttribute("disabled")));
+            cut.Find(In($"backtest-grid-from-{field}")).Input(from);
+            cut.Find(In($"backtest-grid-to-{field}")).Input(to);
+            cut.Find(In($"backtest-grid-step-{field}")).Input(step);
+        }
 
-        Assert.Equal("5", cut.Find("[data-testid=backtest-grid-count-entry_score]").TextContent.Trim()[..1]);
-        Assert.Equal("15", cut.Find("[data-testid=backtest-grid-total]").GetAttribute("data-count"));
-        Assert.Contains("15", cut.Find("[data-testid=backtest-strategy-count]").TextContent, StringComparison.Ordinal);
+        Range("entry_score", "70", "90", "5");
+        Range("timeout_minutes", "60", "120", "30");
+
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal("5", cut.Find("[data-testid=backtest-grid-count-entry_score]").TextContent.Trim()[..1]);
+            Assert.Equal("15", cut.Find("[data-testid=backtest-grid-total]").GetAttribute("data-count"));
+            Assert.Contains("15", cut.Find("[data-testid=backtest-strategy-count]").TextContent, StringComparison.Ordinal);
+        });
     }
 
     [Fact]

@@ -147,6 +147,20 @@ public class BacktestRunnerTests
     }
 
     [Fact]
+    public async Task RunAsync_ClockStandsStill_ReportsEveryTenthOfTheSimulatedRange()
+    {
+        // A machine fast enough to finish before the wall-time interval: progress still shows each tenth mid-way.
+        var reports = new List<BacktestProgress>();
+        var runner = new BacktestRunner(GoldenEvents.Golden.Engine, GoldenEvents.Reader(GoldenEvents.Events), time: new SteppingTime(TimeSpan.Zero));
+
+        await runner.RunAsync(Request(), new SyncProgress(reports.Add), CancellationToken.None);
+
+        var midway = reports.Where(r => r.Percent is > 0 and < 100).Select(r => (int)(r.Percent / 10)).ToList();
+        Assert.Equal(Enumerable.Range(1, 9), midway.Distinct());
+        Assert.Equal(100, reports[^1].Percent);
+    }
+
+    [Fact]
     public async Task RunAsync_WarmupBeforeFrom_NoTradeBeforeFrom()
     {
         var from = GoldenEvents.FromMs + (2 * 3_600_000);
