@@ -96,6 +96,7 @@ public static class PipelineLoad
         {
             var research = TimeSpan.FromMinutes(researchMinutes);
             var backtest = await MeasurePhaseAsync(app, http, ticks, research, "backtest", stop => ResearchLoad.BacktestsAsync(http, stop));
+            Console.WriteLine($"seeded closed trades for {await ResearchLoad.SeedClosedTradesAsync(child.ConnectionString)} strategies (evolve parents)");
             var evolve = await MeasurePhaseAsync(app, http, ticks, research, "evolve", stop => ResearchLoad.EvolveAsync(http, stop));
             Console.WriteLine(FormattableString.Invariant($"tick_p99_change_with_backtest_ms={backtest.TickP99 - quiet.TickP99:F1}"));
             Console.WriteLine(FormattableString.Invariant($"tick_p99_change_with_evolve_ms={evolve.TickP99 - quiet.TickP99:F1}"));

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace ArbitrageEngine.Benchmarks.Live;
 
@@ -76,10 +78,58 @@ public static class ResearchLoad
         ];
     }
 
+    /// <summary>
+    /// Evolve needs parents with closed trades in its look-back, and the freshly started market has closed none yet: this
+    /// stores three closed trades (+1.5 R, −1 R, +0.8 R over the last hours) for every running strategy, with position
+    /// ids far above the engine's so they never meet. The sweep itself then runs on the recorded market as always.
+    /// </summary>
+    public static async Task<int> SeedClosedTradesAsync(string connectionString)
+    {
+        await using var data = NpgsqlDataSource.Create(connectionString);
+        var strategies = new List<(Guid Id, string Symbol)>();
+        await using (var list = data.CreateCommand("SELECT strategy_id, symbol FROM strategies WHERE status = 'running' ORDER BY strategy_id"))
+        await using (var r = await list.ExecuteReaderAsync())
+        {
+            while (await r.ReadAsync())
+            {
+                strategies.Add((r.GetGuid(0), r.GetString(1)));
+            }
+        }
+
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var id = 9_000_000_000_000L;
+        double[] pnl = [1.5, -1, 0.8];
+        foreach (var (strategy, symbol) in strategies)
+        {
+            for (var i = 0; i < pnl.Length; i++)
+            {
+                var exit = now - ((i + 1) * 3_600_000L);
+                await using var cmd = data.CreateCommand("""
+                    INSERT INTO paper_trades (position_id, strategy_id, symbol, direction, score, tier, entry_price, entry_ts, exit_price, exit_ts, tp1, tp2, sl, stop,
+                        status, pnl_r, gross_r, fee_r, pnl_usdt, risk_usd, atr, rd, tp1_ratio, tp2_ratio, timeout_minutes, fee_rate, factors, strategy_snapshot)
+                    VALUES ($1, $2, $3, 'LONG', 80, 'standard', 100, $4, $5, $6, 101, 102, 99, 99, $7, $8, $8, 0, $9, 100, 1, 1, 1, 2, 240, 0.0005, '{}', '{}')
+                    """);
+                cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id++ });
+                cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = strategy });
+                cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = symbol });
+                cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = exit - 1_800_000 });
+                cmd.Parameters.Add(new NpgsqlParameter<double> { TypedValue = 100 + pnl[i] });
+                cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = exit });
+                cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = pnl[i] > 0 ? "tp" : "sl" });
+                cmd.Parameters.Add(new NpgsqlParameter<double> { TypedValue = pnl[i] });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = (decimal)(pnl[i] * 100), NpgsqlDbType = NpgsqlDbType.Numeric });
+                await cmd.ExecuteNonQueryAsync();
+            }
+        }
+
+        return strategies.Count;
+    }
+
     /// <summary>Evolve dry-runs one after another until cancelled; the one running at the end is awaited.</summary>
     public static async Task<IReadOnlyList<string>> EvolveAsync(HttpClient http, CancellationToken stop)
     {
         var (runs, swept, seconds) = (0, 0, 0.0);
+        var notes = new SortedSet<string>(StringComparer.Ordinal);
         while (!stop.IsCancellationRequested)
         {
             using var response = await http.PostAsJsonAsync("/api/evolve/runs", new { mode = "dry_run" }, CancellationToken.None);
@@ -99,9 +149,18 @@ public static class ResearchLoad
 
             runs++;
             seconds += (run.GetProperty("finished_at").GetDateTimeOffset() - run.GetProperty("started_at").GetDateTimeOffset()).TotalSeconds;
-            if (detail.GetProperty("report").TryGetProperty("sweep", out var sweep) && sweep.ValueKind == JsonValueKind.Object)
+            var report = detail.GetProperty("report");
+            if (report.TryGetProperty("sweep", out var sweep) && sweep.ValueKind == JsonValueKind.Object)
             {
                 swept = sweep.GetProperty("strategies").GetInt32();
+            }
+
+            foreach (var symbol in report.GetProperty("symbols").EnumerateArray())
+            {
+                if (symbol.TryGetProperty("note", out var note) && note.ValueKind == JsonValueKind.String)
+                {
+                    notes.Add($"{symbol.GetProperty("symbol").GetString()}: {note.GetString()}");
+                }
             }
         }
 
@@ -110,6 +169,7 @@ public static class ResearchLoad
             $"evolve_runs={runs}",
             $"evolve_sweep_strategies={swept}",
             FormattableString.Invariant($"evolve_run_s_mean={(runs > 0 ? seconds / runs : double.NaN):F1}"),
+            .. notes.Select(n => "evolve_note=" + n),
         ];
     }
 

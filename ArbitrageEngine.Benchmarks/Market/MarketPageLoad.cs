@@ -85,7 +85,7 @@ public static class MarketPageLoad
             await store.WriteAsync(batch);
             var writeSeconds = clock.Elapsed.TotalSeconds;
             clock.Restart();
-            var (dayBars, _) = await bars.RecomputeDaysAsync(Symbol, lastDay, end);
+            var dayBars = (await bars.RecomputeDaysAsync(Symbol, lastDay, end)).Bars;
             var recomputeSeconds = clock.Elapsed.TotalSeconds;
             await ExecAsync(dataSource, "ANALYZE");
 

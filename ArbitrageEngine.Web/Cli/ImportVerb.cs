@@ -92,7 +92,7 @@ public sealed class ImportVerb(Func<CancellationToken, Task<CliDatabase>>? open 
             }
 
             await Err.WriteLineAsync();
-            await RebuildBarsVerb.RefreshImportedAsync(new MarketBarStore(dataSource, dataset.Id), symbol, args.Positional, Err, cts.Token);
+            await RebuildBarsVerb.RefreshImportedAsync(new MarketBarStore(dataSource, dataset.Id), symbol, summary, Err, cts.Token);
             await Out.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
                 $"rows={summary.Rows} skipped_zero_qty={summary.SkippedZeroQty} duplicates={summary.Duplicates} seconds={summary.Elapsed.TotalSeconds:0.00}"));

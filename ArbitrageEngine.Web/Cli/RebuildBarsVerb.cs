@@ -62,7 +62,7 @@ public sealed class RebuildBarsVerb(Func<CancellationToken, Task<CliDatabase>>? 
             await MarketDatabase.ClaimConfiguredAsync(catalog, DatasetsVerb.MarketOptionsOf(database), cts.Token);
             IReadOnlyList<DatasetInfo> datasets = datasetName is null ? await catalog.ListAsync(cts.Token) : [await catalog.GetAsync(datasetName, cts.Token)];
             long bars = 0;
-            int days = 0, symbols = 0;
+            int days = 0, symbols = 0, archivedDays = 0;
             foreach (var dataset in datasets)
             {
                 var store = new MarketBarStore(dataSource, dataset.Id);
@@ -84,6 +84,7 @@ public sealed class RebuildBarsVerb(Func<CancellationToken, Task<CliDatabase>>? 
                     await Err.WriteLineAsync();
                     bars += result.Bars;
                     days += result.Days;
+                    archivedDays += result.ArchivedDaysKept;
                     symbols++;
                 }
             }
@@ -94,7 +95,7 @@ public sealed class RebuildBarsVerb(Func<CancellationToken, Task<CliDatabase>>? 
             }
 
             await Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"datasets={datasets.Count} symbols={symbols} bars={bars} days={days} seconds={clock.Elapsed.TotalSeconds:0.00}"));
+                $"datasets={datasets.Count} symbols={symbols} bars={bars} days={days} archived_days_kept={archivedDays} seconds={clock.Elapsed.TotalSeconds:0.00}"));
             return 0;
         }
         catch (DatasetNotFoundException ex)
@@ -112,27 +113,18 @@ public sealed class RebuildBarsVerb(Func<CancellationToken, Task<CliDatabase>>? 
     }
 
     /// <summary>
-    /// After an import: recomputes the bars of the time range the imported files cover (read again, one file at a
-    /// time), so imported trades have bars without a full rebuild. Recomputing is idempotent: re-imports change nothing.
+    /// After an import: recomputes the bars of the time span the imported files cover (found while the importer
+    /// validated them), so imported trades have bars without a full rebuild. Recomputing is idempotent: re-imports
+    /// change nothing.
     /// </summary>
-    internal static async Task RefreshImportedAsync(MarketBarStore bars, string symbol, IReadOnlyList<string> files, TextWriter progress, CancellationToken cancellationToken)
+    internal static async Task RefreshImportedAsync(MarketBarStore bars, string symbol, ImportSummary imported, TextWriter progress, CancellationToken cancellationToken)
     {
-        long from = long.MaxValue, to = long.MinValue;
-        foreach (var file in files)
-        {
-            foreach (var t in AggTradeCsv.ReadFile(file).Trades)
-            {
-                from = Math.Min(from, t.TimeMs);
-                to = Math.Max(to, t.TimeMs);
-            }
-        }
-
-        if (from > to)
+        if (imported is not { FirstTimeMs: { } from, LastTimeMs: { } to })
         {
             return;
         }
 
-        var (count, _) = await bars.RecomputeDaysAsync(symbol, from, to + 1, null, cancellationToken);
-        await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"bars: {count} one-minute bars of {symbol} recomputed"));
+        var result = await bars.RecomputeDaysAsync(symbol, from, to + 1, null, cancellationToken);
+        await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"bars: {result.Bars} one-minute bars of {symbol} recomputed"));
     }
 }

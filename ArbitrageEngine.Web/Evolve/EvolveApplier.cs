@@ -7,6 +7,7 @@ using ArbitrageEngine.Web.Accounts;
 using ArbitrageEngine.Web.Hosting.Market;
 using ArbitrageEngine.Web.Live;
 using ArbitrageEngine.Web.Persistence;
+using ArbitrageEngine.Web.Strategies;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
@@ -17,7 +18,8 @@ namespace ArbitrageEngine.Web.Evolve;
 /// Applies a plan in ONE transaction: the created strategies, the retirements, their audit entries (reason: the run id),
 /// the engine commands in the command log and the finished run row with its reports. The strategy service opens a
 /// transaction per change, so this does the same steps (row, audit, logged command, post after commit) for the whole
-/// run at once: a failure anywhere leaves nothing half-created.
+/// run at once (the rows through <see cref="StrategyRowChanges"/>, as the service stores them): a failure anywhere leaves
+/// nothing half-created.
 /// </summary>
 public sealed class EvolveApplier(EvolveStore store, EngineCommandQueue engine, TimeProvider clock, LiveNotifier? notifier = null)
 {
@@ -31,9 +33,7 @@ public sealed class EvolveApplier(EvolveStore store, EngineCommandQueue engine, 
         var commands = new List<EngineCommand>();
         foreach (var definition in plan.Creations)
         {
-            var row = new StrategyRow { StrategyId = definition.StrategyId, DisplayName = definition.DisplayName, CreatedAt = now, UpdatedAt = now, StatusChangedAt = now };
-            StrategyRowMapper.ApplyTo(definition, row, includeBalances: true);
-            db.Strategies.Add(row);
+            StrategyRowChanges.AddNew(db, definition, now);
             audit.Add(actor, "strategy.create", "strategy", definition.StrategyId.ToString(), after: new { reason, run_id = runId, strategy = definition });
             commands.Add(new UpsertStrategyCommand(Guid.CreateVersion7(now), definition));
         }
@@ -47,10 +47,7 @@ public sealed class EvolveApplier(EvolveStore store, EngineCommandQueue engine, 
                 throw new InvalidOperationException($"strategy {retired.Name} to retire is {row.Status}, no longer running");
             }
 
-            row.Status = StrategyStatus.Deprecated.Name();
-            row.StatusChangedAt = now;
-            row.UpdatedAt = now;
-            row.DeprecatedAt = now;
+            StrategyRowChanges.SetStatus(row, StrategyStatus.Deprecated, now);
             audit.Add(actor, "strategy.deprecate", "strategy", retired.StrategyId.ToString(), new { status = "running" }, new { status = "deprecated", reason, run_id = runId, fitness = retired.Fitness });
             commands.Add(new SetStatusCommand(Guid.CreateVersion7(now), retired.StrategyId, StrategyStatus.Deprecated));
         }

@@ -55,10 +55,7 @@ public sealed class StrategyService(ArbitrageDbContext db, AuditLog audit, Engin
             return refused;
         }
 
-        var now = clock.GetUtcNow();
-        var row = new StrategyRow { StrategyId = definition.StrategyId, DisplayName = definition.DisplayName, CreatedAt = now, UpdatedAt = now, StatusChangedAt = now };
-        StrategyRowMapper.ApplyTo(definition, row, includeBalances: true);
-        db.Strategies.Add(row);
+        StrategyRowChanges.AddNew(db, definition, clock.GetUtcNow());
         audit.Add(actor, "strategy.create", TargetType, definition.StrategyId.ToString(), after: definition);
         var command = new UpsertStrategyCommand(NewCommandId(), definition);
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
@@ -188,11 +185,7 @@ public sealed class StrategyService(ArbitrageDbContext db, AuditLog audit, Engin
             return OperationResult.Fail("status", $"A {before.Status.Name()} strategy cannot be {to.Name()} by this action.");
         }
 
-        var now = clock.GetUtcNow();
-        row.Status = to.Name();
-        row.StatusChangedAt = now;
-        row.UpdatedAt = now;
-        row.DeprecatedAt = to == StrategyStatus.Deprecated ? now : null;
+        StrategyRowChanges.SetStatus(row, to, clock.GetUtcNow());
         var after = before with { Status = to };
         audit.Add(actor, action, TargetType, id.ToString(), new { status = before.Status.Name() }, new { status = to.Name() });
         var command = new SetStatusCommand(NewCommandId(), id, to);

@@ -3,8 +3,11 @@ using ArbitrageEngine.Engine.Persistence.Market;
 
 namespace ArbitrageEngine.Engine.Market.Replay;
 
-/// <summary>Totals of an import run (spec/cli.md: rows, skipped_zero_qty, duplicates, seconds).</summary>
-public sealed record ImportSummary(long Rows, long Inserted, long SkippedZeroQty, long Duplicates, int FilesSkipped, TimeSpan Elapsed);
+/// <summary>
+/// Totals of an import run (spec/cli.md: rows, skipped_zero_qty, duplicates, seconds) and the time span of the files'
+/// trades (null without any), for the bars of that span.
+/// </summary>
+public sealed record ImportSummary(long Rows, long Inserted, long SkippedZeroQty, long Duplicates, int FilesSkipped, TimeSpan Elapsed, long? FirstTimeMs = null, long? LastTimeMs = null);
 
 /// <summary>Progress of an import: file index/count and rows done/total of the current file.</summary>
 public readonly record struct ImportProgress(int File, int Files, string Name, long RowsDone, long RowsTotal);
@@ -24,9 +27,14 @@ public sealed class AggTradeImporter(AggTradeStore store, int batchSize = 50_000
         var skippedFiles = 0;
         // Pass 1 validates every file (throws CsvFormatException with file and line) before anything is written;
         // pass 2 parses one file at a time again, so memory holds a single file.
+        long? first = null, last = null;
         foreach (var file in files)
         {
-            _ = AggTradeCsv.ReadFile(file);
+            foreach (var t in AggTradeCsv.ReadFile(file).Trades)
+            {
+                first = Math.Min(first ?? long.MaxValue, t.TimeMs);
+                last = Math.Max(last ?? long.MinValue, t.TimeMs);
+            }
         }
 
         for (var f = 0; f < files.Count; f++)
@@ -65,6 +73,6 @@ public sealed class AggTradeImporter(AggTradeStore store, int batchSize = 50_000
             }
         }
 
-        return new ImportSummary(rows, inserted, zero, duplicates, skippedFiles, clock.Elapsed);
+        return new ImportSummary(rows, inserted, zero, duplicates, skippedFiles, clock.Elapsed, first, last);
     }
 }

@@ -1,4 +1,5 @@
 using ArbitrageEngine.Engine.Market;
+using ArbitrageEngine.Engine.Persistence.Archive;
 using ArbitrageEngine.Engine.Strategies;
 using Npgsql;
 using NpgsqlTypes;
@@ -163,9 +164,9 @@ public sealed class MarketBarStore(NpgsqlDataSource dataSource, int datasetId)
 
     /// <summary>
     /// Rebuilds every bar of <paramref name="symbol"/> from the stored trades, a day at a time (each day one
-    /// transaction), and removes bars outside the stored trades. Returns (bars, days).
+    /// transaction), and removes bars outside the stored trades (archived days included). Archived days keep their bars.
     /// </summary>
-    public async Task<(long Bars, int Days)> RebuildAsync(string symbol, Action<int, int>? progress = null, CancellationToken cancellationToken = default)
+    public async Task<BarRebuild> RebuildAsync(string symbol, Action<int, int>? progress = null, CancellationToken cancellationToken = default)
     {
         var trades = new AggTradeStore(DataSource, DatasetId);
         var first = await trades.EarliestTimeAsync(symbol, cancellationToken).ConfigureAwait(false);
@@ -181,37 +182,47 @@ public sealed class MarketBarStore(NpgsqlDataSource dataSource, int datasetId)
 
         if (first is null || last is null)
         {
-            return (0, 0);
+            return default;
         }
 
-        var (bars, days) = await RecomputeDaysAsync(symbol, first.Value, last.Value.TimeMs + 1, progress, cancellationToken).ConfigureAwait(false);
-        return (bars, days);
+        return await RecomputeDaysAsync(symbol, first.Value, last.Value.TimeMs + 1, progress, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// <see cref="RecomputeAsync"/> over [fromMs, toMs) one UTC day at a time (each day one transaction, so a long
-    /// range neither holds one huge transaction nor loses finished days on interruption). Returns (bars, days).
+    /// range neither holds one huge transaction nor loses finished days on interruption). A day in the trade archive
+    /// keeps its bars: PostgreSQL no longer holds its trades, so recomputing would drop them.
     /// </summary>
-    public async Task<(long Bars, int Days)> RecomputeDaysAsync(string symbol, long fromMs, long toMs, Action<int, int>? progress = null, CancellationToken cancellationToken = default)
+    public async Task<BarRebuild> RecomputeDaysAsync(string symbol, long fromMs, long toMs, Action<int, int>? progress = null, CancellationToken cancellationToken = default)
     {
         const long Day = 86_400_000;
         if (toMs <= fromMs)
         {
-            return (0, 0);
+            return default;
         }
 
+        var archived = (await new ArchiveManifest(DataSource).ListAsync(DatasetId, [symbol], fromMs, toMs, cancellationToken).ConfigureAwait(false))
+            .Select(e => e.DayStartMs).ToHashSet();
         var start = fromMs - (fromMs % Day);
         var days = (int)(((toMs - 1 - start) / Day) + 1);
-        long bars = 0;
+        var result = default(BarRebuild);
         for (var d = 0; d < days; d++)
         {
-            var from = Math.Max(fromMs, start + (d * Day));
-            var to = Math.Min(toMs, start + ((d + 1) * Day));
-            bars += await RecomputeAsync(symbol, from, to, cancellationToken).ConfigureAwait(false);
+            var dayStart = start + (d * Day);
+            if (archived.Contains(dayStart))
+            {
+                result = result with { ArchivedDaysKept = result.ArchivedDaysKept + 1 };
+            }
+            else
+            {
+                var written = await RecomputeAsync(symbol, Math.Max(fromMs, dayStart), Math.Min(toMs, dayStart + Day), cancellationToken).ConfigureAwait(false);
+                result = result with { Bars = result.Bars + written, Days = result.Days + 1 };
+            }
+
             progress?.Invoke(d + 1, days);
         }
 
-        return (bars, days);
+        return result;
     }
 
     /// <summary>Symbols of this dataset that have stored trades (from <c>agg_trades_meta</c>), with their last trade time.</summary>
@@ -238,3 +249,6 @@ public sealed class MarketBarStore(NpgsqlDataSource dataSource, int datasetId)
         return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long t ? t : null;
     }
 }
+
+/// <summary>What a bar rebuild did: bars written, UTC days recomputed, and archived days whose bars were kept.</summary>
+public readonly record struct BarRebuild(long Bars, int Days, int ArchivedDaysKept);

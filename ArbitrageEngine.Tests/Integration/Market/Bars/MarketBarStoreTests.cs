@@ -150,11 +150,38 @@ public sealed class MarketBarStoreTests(PostgresFixture postgres) : IAsyncLifeti
             await stray.ExecuteNonQueryAsync();
         }
 
-        var (bars, days) = await new MarketBarStore(_dataSource, 1).RebuildAsync("BTCUSDT");
+        var (bars, days, archived) = await new MarketBarStore(_dataSource, 1).RebuildAsync("BTCUSDT");
 
-        Assert.Equal((3L, 1), (bars, days));
+        Assert.Equal((3L, 1, 0), (bars, days, archived));
         Assert.Equal(expected, await Bars());
     }
+
+    [Fact]
+    public async Task RebuildAsync_DayInTheArchive_KeepsItsBars()
+    {
+        // Day 1 (T0's) goes to the archive; day 2 stays in PostgreSQL.
+        var nextDay = new AggTrade(7, T0 + 86_400_000, 120, 1, false);
+        await WriteThroughWriterAsync([.. Known, nextDay], batchSize: 100);
+        var expected = await Bars();
+        var dataset = (await new DatasetCatalog(_dataSource).ListAsync()).Single(d => d.Id == 1);
+        var root = Path.Combine(Path.GetTempPath(), "bars-archive-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var moved = await new TradeArchiver(_dataSource, root).ArchiveAsync(dataset, ArchiveEntryDayEnd(T0));
+            Assert.Equal(Known.Length, moved.Rows);
+
+            var (bars, days, archived) = await new MarketBarStore(_dataSource, 1).RebuildAsync("BTCUSDT");
+
+            Assert.Equal((1L, 1, 1), (bars, days, archived));
+            Assert.Equal(expected, await Bars());
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static long ArchiveEntryDayEnd(long timeMs) => ArbitrageEngine.Engine.Persistence.Archive.ArchiveEntry.DayStart(ArbitrageEngine.Engine.Persistence.Archive.ArchiveEntry.DayOf(timeMs)) + 86_400_000;
 
     [Fact]
     public async Task CatchUpAsync_TradesStoredAfterNewestBar_BuildsTheirBars()
@@ -250,7 +277,7 @@ public sealed class MarketBarStoreTests(PostgresFixture postgres) : IAsyncLifeti
         // And rebuild-bars reproduces them.
         using var output = new StringWriter(CultureInfo.InvariantCulture);
         Assert.Equal(0, await new RebuildBarsVerb(Open, output, TextWriter.Null).RunAsync(CliArguments.Parse(["--dataset", "real-eth", "--symbol", "ethusdt"])));
-        Assert.Matches(@"^datasets=1 symbols=1 bars=\d+ days=1 seconds=[\d.]+$", output.ToString().Trim());
+        Assert.Matches(@"^datasets=1 symbols=1 bars=\d+ days=1 archived_days_kept=0 seconds=[\d.]+$", output.ToString().Trim());
         Assert.Equal(summary, await queries.SummaryAsync("ETHUSDT", 0, long.MaxValue / 2));
     }
 
