@@ -120,13 +120,15 @@ public sealed class MarketBarStore(NpgsqlDataSource dataSource, int datasetId)
 
     /// <summary>
     /// Replaces the bars of <paramref name="symbol"/> for the minutes overlapping [fromMs, toMs) by the aggregate of the
-    /// stored trades (minutes without trades lose their bar). Returns the number of bars written.
+    /// stored trades (minutes without trades lose their bar). Returns the number of bars written. A range that touches
+    /// a day of the trade archive changes nothing: PostgreSQL holds at most late rows of such a day, so recomputing from
+    /// it would drop the archived trades' share of the bars.
     /// </summary>
     public async Task<int> RecomputeAsync(string symbol, long fromMs, long toMs, CancellationToken cancellationToken = default)
     {
         var from = MinuteOf(fromMs);
         var to = MinuteOf(toMs - 1) + MinuteMs;
-        if (to <= from)
+        if (to <= from || (await new ArchiveManifest(DataSource).ListAsync(DatasetId, [symbol], from, to, cancellationToken).ConfigureAwait(false)).Count > 0)
         {
             return 0;
         }

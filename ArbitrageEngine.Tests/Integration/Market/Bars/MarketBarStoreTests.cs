@@ -174,6 +174,10 @@ public sealed class MarketBarStoreTests(PostgresFixture postgres) : IAsyncLifeti
 
             Assert.Equal((1L, 1, 1), (bars, days, archived));
             Assert.Equal(expected, await Bars());
+
+            // The live upkeep's recompute (a late row of an archived day) leaves the archived minutes alone too.
+            Assert.Equal(0, await new MarketBarStore(_dataSource, 1).RecomputeAsync("BTCUSDT", T0, T0 + 120_000));
+            Assert.Equal(expected, await Bars());
         }
         finally
         {
