@@ -18,6 +18,7 @@ using ArbitrageEngine.Web.Hosting.Market;
 using ArbitrageEngine.Web.Live;
 using ArbitrageEngine.Web.Localization;
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
@@ -70,6 +71,9 @@ public sealed partial class LocalizedRenderTests : BunitContext, IAsyncLifetime
         Services.AddSingleton<Microsoft.Extensions.Hosting.IHostApplicationLifetime, Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>();
         AddAuthorization().SetAuthorized("admin").SetRoles(ArbitrageEngine.Web.Persistence.Entities.Roles.Admin);
         JSInterop.Mode = JSRuntimeMode.Loose;
+
+        // After the registrations (it reads the service provider): pages render as the interactive server renders them.
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
