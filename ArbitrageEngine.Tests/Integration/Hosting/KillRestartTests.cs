@@ -27,7 +27,9 @@ public sealed class KillRestartTests(PostgresFixture postgres, ITestOutputHelper
         List<Position> before;
         try
         {
-            await SimulatedApp.Until(async () => (await PositionsAsync(db)).Any(p => p.Status == "active"), "an open position", 180);
+            // The first signal comes when the simulated market gives one: usually within a minute or two, but it timed
+            // out at 180 s in one CI run, so the wait is generous (it ends as soon as a position opens).
+            await SimulatedApp.Until(async () => (await PositionsAsync(db)).Any(p => p.Status == "active"), "an open position", 360);
             await Task.Delay(1500); // let a few more ticks run so several strategies hold positions
             before = await PositionsAsync(db);
         }
