@@ -199,8 +199,9 @@ public sealed partial class BacktestRunner(
     private static partial void LogFinished(ILogger logger, int strategies, int trades, long ticks, double seconds, bool cancelled);
 
     /// <summary>
-    /// Throttles progress to wall-time intervals and tenths of the simulated range; percent is of the simulated range (warm-up counts as 0 %), the
-    /// slowest lane's when loops run per symbol. Lanes write only their own slots; reports are serialised.
+    /// Throttles progress to wall-time intervals and tenths of the simulated range; percent is of the simulated range
+    /// (warm-up counts as 0 %), the slowest lane's when loops run per symbol. Lanes write only their own slots; reports
+    /// are serialised.
     /// </summary>
     private sealed class ProgressReporter(TimeProvider time, long started, long fromMs, long toMs, int lanes, IProgress<BacktestProgress>? progress)
     {
