@@ -131,14 +131,14 @@ public static class BacktestLoad
 
     private static EngineSettings Settings => new() { Symbols = EnginePerf.Symbols };
 
-    /// <summary>30 days after a warm-up day, 100 strategies, result written: simulated days per second.</summary>
+    /// <summary><paramref name="days"/> days after a warm-up day, 100 strategies, result written: simulated days per second.</summary>
     public static async Task<double> DaysPerSecondAsync(MarketEventReader source, DatasetInfo dataset, int days, int strategies, string? peakMemoryName = null)
     {
         var request = Request(dataset, [.. EnginePerf.ManyStrategies(strategies)], Start + DayMs, Start + ((days + 1) * DayMs), DayMs);
         var (seconds, result) = await RunAndWriteAsync(source, request, peakMemoryName);
-        Print("backtest_30d_trades_replayed", result.TradesReplayed);
-        Print("backtest_30d_paper_trades", result.Trades.Count);
-        Print("backtest_30d_evaluations", result.Evaluations);
+        Print($"backtest_{days}d_trades_replayed", result.TradesReplayed);
+        Print($"backtest_{days}d_paper_trades", result.Trades.Count);
+        Print($"backtest_{days}d_evaluations", result.Evaluations);
         return days / seconds;
     }
 

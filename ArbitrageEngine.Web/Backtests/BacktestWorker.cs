@@ -238,14 +238,11 @@ public sealed partial class BacktestWorker(
     }
 
     /// <summary>
-    /// Keeps the latest progress and pushes it to pages at most 4 times a second, and at each new tenth of the run, so
-    /// a run shorter than the interval still shows its bar move.
+    /// Keeps the latest progress and pushes each report to pages. The runner already paces its reports (every 250 ms
+    /// and at each new tenth of the simulated range), so a second throttle here would only drop the tenths.
     /// </summary>
     private sealed class RunProgress(Guid runId, BacktestNotifier notifier) : IProgress<BacktestProgress>
     {
-        private readonly Lock _gate = new();
-        private long _lastPublishTicks;
-        private int _lastTenth;
         private BacktestProgress? _latest;
 
         public Guid RunId { get; } = runId;
@@ -255,18 +252,6 @@ public sealed partial class BacktestWorker(
         public void Report(BacktestProgress value)
         {
             Volatile.Write(ref _latest, value);
-            var now = Stopwatch.GetTimestamp();
-            var tenth = (int)(value.Percent / 10);
-            lock (_gate)
-            {
-                if (Stopwatch.GetElapsedTime(_lastPublishTicks, now) < TimeSpan.FromMilliseconds(250) && tenth <= _lastTenth)
-                {
-                    return;
-                }
-
-                (_lastPublishTicks, _lastTenth) = (now, Math.Max(_lastTenth, tenth));
-            }
-
             notifier.Publish(new BacktestRunUpdate(RunId, BacktestRunStatuses.Running, value));
         }
     }

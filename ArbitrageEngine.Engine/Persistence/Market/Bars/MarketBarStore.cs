@@ -133,6 +133,12 @@ public sealed class MarketBarStore(NpgsqlDataSource dataSource, int datasetId)
             return 0;
         }
 
+        return await ReplaceMinutesAsync(symbol, from, to, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The replacement itself, for whole minutes [from, to) known to be outside the archive.</summary>
+    private async Task<int> ReplaceMinutesAsync(string symbol, long from, long to, CancellationToken cancellationToken)
+    {
         await using var conn = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         // Time alone is no index key of agg_trades: find the agg_id range of the minutes first (bisection on the key).
         var range = await AggTradeCopy.RangeAsync(conn, DatasetId, symbol, from, to, cancellationToken).ConfigureAwait(false);
@@ -217,7 +223,9 @@ public sealed class MarketBarStore(NpgsqlDataSource dataSource, int datasetId)
             }
             else
             {
-                var written = await RecomputeAsync(symbol, Math.Max(fromMs, dayStart), Math.Min(toMs, dayStart + Day), cancellationToken).ConfigureAwait(false);
+                // The manifest was read once above; the day is not archived.
+                var (from, to) = (MinuteOf(Math.Max(fromMs, dayStart)), MinuteOf(Math.Min(toMs, dayStart + Day) - 1) + MinuteMs);
+                var written = await ReplaceMinutesAsync(symbol, from, to, cancellationToken).ConfigureAwait(false);
                 result = result with { Bars = result.Bars + written, Days = result.Days + 1 };
             }
 
