@@ -18,10 +18,13 @@ namespace ArbitrageEngine.Benchmarks.Live;
 /// Phases 3 and 4 (no clients) measure the same while research runs beside the live loop through the API: saved
 /// backtests of the running strategies one after another, then evolve dry-runs (see <see cref="ResearchLoad"/>).
 /// Run: scripts/pipeline-load.sh [--minutes 10] [--clients 100] [--rate-multiplier 4.2] [--research-minutes 4]
+/// [--research-phases backtest,evolve]
 /// </summary>
 public static class PipelineLoad
 {
-    private sealed record TickSample(long ReceivedMs, long CompletedMs, double DurationMs);
+    private sealed record TickSample(long ReceivedMs, long TickMs, long CompletedMs, double DurationMs);
+
+    private static int _disconnects;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -30,6 +33,8 @@ public static class PipelineLoad
         var rateMultiplier = ChildApp.Arg(args, "--rate-multiplier", 4.2);
         var warmupSeconds = ChildApp.Arg(args, "--settle-seconds", 30.0);
         var researchMinutes = ChildApp.Arg(args, "--research-minutes", 4.0);
+        var researchPhases = (args.SkipWhile(a => a != "--research-phases").Skip(1).FirstOrDefault() ?? "backtest,evolve")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var webDll = args.SkipWhile(a => a != "--web").Skip(1).FirstOrDefault()
             ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../ArbitrageEngine.Web/bin/Release/net10.0/ArbitrageEngine.Web.dll"));
         if (!File.Exists(webDll))
@@ -53,7 +58,7 @@ public static class PipelineLoad
         var phaseLength = TimeSpan.FromMinutes(minutes / 2);
         var ticks = new List<TickSample>();
         await using var monitor = await ConnectAsync(baseUrl, token, ticks, null);
-        var quiet = await MeasurePhaseAsync(app, http, ticks, phaseLength, "no_clients");
+        var quiet = await MeasurePhaseAsync(child, ticks, phaseLength, "no_clients");
 
         var latencies = new List<double>();
         var hubs = new List<HubConnection>();
@@ -72,7 +77,7 @@ public static class PipelineLoad
         }
 
         Console.WriteLine($"{hubs.Count} SignalR clients connected, {failures} failed");
-        var loaded = await MeasurePhaseAsync(app, http, ticks, phaseLength, $"{clients}_clients");
+        var loaded = await MeasurePhaseAsync(child, ticks, phaseLength, $"{clients}_clients");
         double[] lat;
         lock (latencies)
         {
@@ -95,11 +100,18 @@ public static class PipelineLoad
         if (researchMinutes > 0)
         {
             var research = TimeSpan.FromMinutes(researchMinutes);
-            var backtest = await MeasurePhaseAsync(app, http, ticks, research, "backtest", stop => ResearchLoad.BacktestsAsync(http, stop));
-            Console.WriteLine($"seeded closed trades for {await ResearchLoad.SeedClosedTradesAsync(child.ConnectionString)} strategies (evolve parents)");
-            var evolve = await MeasurePhaseAsync(app, http, ticks, research, "evolve", stop => ResearchLoad.EvolveAsync(http, stop));
-            Console.WriteLine(FormattableString.Invariant($"tick_p99_change_with_backtest_ms={backtest.TickP99 - quiet.TickP99:F1}"));
-            Console.WriteLine(FormattableString.Invariant($"tick_p99_change_with_evolve_ms={evolve.TickP99 - quiet.TickP99:F1}"));
+            if (researchPhases.Contains("backtest"))
+            {
+                var backtest = await MeasurePhaseAsync(child, ticks, research, "backtest", stop => ResearchLoad.BacktestsAsync(http, stop));
+                Console.WriteLine(FormattableString.Invariant($"tick_p99_change_with_backtest_ms={backtest.TickP99 - quiet.TickP99:F1}"));
+            }
+
+            if (researchPhases.Contains("evolve"))
+            {
+                Console.WriteLine($"seeded closed trades for {await ResearchLoad.SeedClosedTradesAsync(child.ConnectionString)} strategies (evolve parents)");
+                var evolve = await MeasurePhaseAsync(child, ticks, research, "evolve", stop => ResearchLoad.EvolveAsync(http, stop));
+                Console.WriteLine(FormattableString.Invariant($"tick_p99_change_with_evolve_ms={evolve.TickP99 - quiet.TickP99:F1}"));
+            }
         }
 
         return 0;
@@ -107,10 +119,17 @@ public static class PipelineLoad
 
     private sealed record PhaseResult(double TickP99);
 
-    /// <summary>Measures one phase; <paramref name="load"/>, when given, runs beside it and its figures are printed with the phase's.</summary>
+    /// <summary>
+    /// Measures one phase; <paramref name="load"/>, when given, runs beside it and its figures are printed with the phase's.
+    /// Besides tick durations it counts what became of every 15 s boundary of the phase: evaluated (the app's tick
+    /// counter), skipped (engine_ticks rows with their reason) and seen by the monitor client, and how late after its
+    /// boundary each seen tick completed (includes Market:TickGraceMs). <c>ticks</c> counts the ticks the monitor client
+    /// received; <c>hub_disconnects</c>, how often its connection dropped (it reconnects).
+    /// </summary>
     private static async Task<PhaseResult> MeasurePhaseAsync(
-        Process app, HttpClient http, List<TickSample> ticks, TimeSpan length, string name, Func<CancellationToken, Task<IReadOnlyList<string>>>? load = null)
+        ChildApp child, List<TickSample> ticks, TimeSpan length, string name, Func<CancellationToken, Task<IReadOnlyList<string>>>? load = null)
     {
+        var (app, http) = (child.Process, child.Http);
         int firstTick;
         lock (ticks)
         {
@@ -118,6 +137,9 @@ public static class PipelineLoad
         }
 
         var (cpu0, wall0) = (CpuSeconds(app.Id), Stopwatch.GetTimestamp());
+        var startMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var evaluated0 = (await http.GetFromJsonAsync<JsonElement>("/api/metrics")).GetProperty("ticks").GetInt64();
+        var disconnects0 = Volatile.Read(ref _disconnects);
         var memory = new List<(double Minutes, double Mb)>();
         var rates = new List<double>();
         using var stopLoad = new CancellationTokenSource();
@@ -135,19 +157,38 @@ public static class PipelineLoad
         var loadFigures = background is null ? [] : await background;
 
         var cpuPercent = (CpuSeconds(app.Id) - cpu0) / Stopwatch.GetElapsedTime(wall0).TotalSeconds * 100;
+        // Let the last boundary's tick (due 15 s + grace after it) and its journal row land before counting.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var endMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 2_000;
+        var evaluated = (await http.GetFromJsonAsync<JsonElement>("/api/metrics")).GetProperty("ticks").GetInt64() - evaluated0;
+        var skipped = await SkippedTicksAsync(child.ConnectionString, startMs, endMs);
         double[] durations;
+        double[] late;
         lock (ticks)
         {
-            durations = [.. ticks.Skip(firstTick).Select(t => t.DurationMs).Order()];
+            var phase = ticks.Skip(firstTick).ToList();
+            durations = [.. phase.Select(t => t.DurationMs).Order()];
+            late = [.. phase.Select(t => (double)(t.CompletedMs - t.TickMs)).Order()];
         }
 
         var p = $"phase_{name}_";
         Console.WriteLine(FormattableString.Invariant($"{p}minutes={length.TotalMinutes:F1}"));
         Console.WriteLine(FormattableString.Invariant($"{p}trades_per_s_per_symbol={rates.Average() / 4:F1}"));
+        Console.WriteLine(FormattableString.Invariant($"{p}ticks_due={(endMs / 15_000) - ((startMs - 1) / 15_000)}"));
+        Console.WriteLine(FormattableString.Invariant($"{p}ticks_evaluated={evaluated}"));
+        Console.WriteLine(FormattableString.Invariant($"{p}ticks_skipped={skipped.Values.Sum()}"));
+        foreach (var (reason, count) in skipped)
+        {
+            Console.WriteLine(FormattableString.Invariant($"{p}ticks_skipped_{reason}={count}"));
+        }
+
         Console.WriteLine(FormattableString.Invariant($"{p}ticks={durations.Length}"));
+        Console.WriteLine(FormattableString.Invariant($"{p}hub_disconnects={Volatile.Read(ref _disconnects) - disconnects0}"));
         Console.WriteLine(FormattableString.Invariant($"{p}tick_ms_p50={Percentile(durations, 0.50):F1}"));
         Console.WriteLine(FormattableString.Invariant($"{p}tick_ms_p99={Percentile(durations, 0.99):F1}"));
         Console.WriteLine(FormattableString.Invariant($"{p}tick_ms_max={(durations.Length == 0 ? double.NaN : durations[^1]):F1}"));
+        Console.WriteLine(FormattableString.Invariant($"{p}tick_done_after_boundary_ms_p50={Percentile(late, 0.50):F0}"));
+        Console.WriteLine(FormattableString.Invariant($"{p}tick_done_after_boundary_ms_max={(late.Length == 0 ? double.NaN : late[^1]):F0}"));
         Console.WriteLine(FormattableString.Invariant($"{p}cpu_percent_of_one_core={cpuPercent:F1}"));
         Console.WriteLine(FormattableString.Invariant($"{p}rss_mb_start={memory[0].Mb:F0}"));
         Console.WriteLine(FormattableString.Invariant($"{p}rss_mb_end={memory[^1].Mb:F0}"));
@@ -160,11 +201,38 @@ public static class PipelineLoad
         return new PhaseResult(Percentile(durations, 0.99));
     }
 
+    /// <summary>Skipped ticks of [from, to) by reason, from the live loop's journal.</summary>
+    private static async Task<SortedDictionary<string, long>> SkippedTicksAsync(string connectionString, long fromMs, long toMs)
+    {
+        await using var data = Npgsql.NpgsqlDataSource.Create(connectionString);
+        await using var cmd = data.CreateCommand(
+            "SELECT skipped_reason, count(*) FROM engine_ticks WHERE evaluated = 0 AND skipped_reason IS NOT NULL AND tick_ms >= $1 AND tick_ms < $2 GROUP BY 1");
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter<long> { TypedValue = fromMs });
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter<long> { TypedValue = toMs });
+        var result = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync())
+        {
+            result[r.GetString(0)] = r.GetInt64(1);
+        }
+
+        return result;
+    }
+
     private static async Task<HubConnection> ConnectAsync(Uri baseUrl, string token, List<TickSample>? ticks, List<double>? latencies)
     {
         var hub = new HubConnectionBuilder()
             .WithUrl(new Uri(baseUrl, "hubs/market"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
+            .WithAutomaticReconnect()
             .Build();
+        // A dropped connection would read as missed ticks: count it, and subscribe again once reconnected.
+        hub.Reconnecting += ex =>
+        {
+            Interlocked.Increment(ref _disconnects);
+            Console.Error.WriteLine($"hub connection lost: {ex?.Message}");
+            return Task.CompletedTask;
+        };
+        hub.Reconnected += _ => hub.InvokeAsync("SubscribeAll");
         hub.On<JsonElement>("evaluation", e =>
         {
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -173,7 +241,7 @@ public static class PipelineLoad
             {
                 lock (ticks)
                 {
-                    ticks.Add(new TickSample(now, completed, e.GetProperty("duration_ms").GetDouble()));
+                    ticks.Add(new TickSample(now, e.GetProperty("tick_ms").GetInt64(), completed, e.GetProperty("duration_ms").GetDouble()));
                 }
             }
 

@@ -28,13 +28,19 @@ public sealed record ParitySources(IEngineJournalReader Journal, ITradeHistory T
 /// <para>
 /// Wall time (the <see cref="TimeProvider"/>) is used only for progress and the reported seconds, never for results.
 /// </para>
+/// <para>
+/// <paramref name="lanes"/>: where the replay loops run. A loop is CPU-bound for seconds at a time; on the thread pool
+/// it holds a thread the live loop's timers and I/O need, so a host running research beside the live loop passes its
+/// own low-priority threads. The loop's awaits resume there too. Null: the thread pool (CLI, tests, benchmarks).
+/// </para>
 /// </summary>
 public sealed partial class BacktestRunner(
     EngineSettings settings,
     MarketEventReader events,
     ParitySources? parity = null,
     TimeProvider? time = null,
-    ILogger<BacktestRunner>? logger = null) : IBacktestRunner
+    ILogger<BacktestRunner>? logger = null,
+    TaskScheduler? lanes = null) : IBacktestRunner
 {
     /// <summary>Progress at most this often (wall time).</summary>
     public static TimeSpan ProgressInterval { get; } = TimeSpan.FromMilliseconds(250);
@@ -82,14 +88,14 @@ public sealed partial class BacktestRunner(
             }
             else if (groups.Count == 1)
             {
-                replayed = await RunLoopAsync(request, engineSettings, collectors[0], reporter, 0, cancellationToken).ConfigureAwait(false);
+                replayed = await OnLane(() => RunLoopAsync(request, engineSettings, collectors[0], reporter, 0, cancellationToken)).ConfigureAwait(false);
             }
             else
             {
                 // Independent symbols (see IsSplittable): one loop per symbol, in parallel, each reading only its symbol.
                 // A failing loop stops the others; its error (not their cancellation) is what the caller sees.
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                var runs = groups.Select((g, i) => Task.Run(
+                var runs = groups.Select((g, i) => OnLane(
                     async () =>
                     {
                         try
@@ -103,8 +109,7 @@ public sealed partial class BacktestRunner(
                             await linked.CancelAsync().ConfigureAwait(false);
                             throw;
                         }
-                    },
-                    CancellationToken.None)).ToArray();
+                    })).ToArray();
                 await ((Task)Task.WhenAll(runs)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 if (runs.FirstOrDefault(r => r.IsFaulted && r.Exception!.InnerException is not OperationCanceledException) is { } failed)
                 {
@@ -153,6 +158,10 @@ public sealed partial class BacktestRunner(
         request.Strategies.All(s => request.Symbols.Contains(s.Symbol, StringComparer.Ordinal)) &&
         request.Strategies.Select(s => s.Symbol).Distinct(StringComparer.Ordinal).Count() > 1;
 
+    /// <summary>Starts a replay loop on <c>lanes</c> (or the thread pool).</summary>
+    private Task<long> OnLane(Func<Task<long>> loop) =>
+        Task.Factory.StartNew(loop, CancellationToken.None, TaskCreationOptions.DenyChildAttach, lanes ?? TaskScheduler.Default).Unwrap();
+
     private async Task<long> RunLoopAsync(
         BacktestRequest request, EngineSettings engineSettings, BacktestCollector collector, ProgressReporter reporter, int lane, CancellationToken cancellationToken)
     {
@@ -177,7 +186,8 @@ public sealed partial class BacktestRunner(
         var from = request.FromMs - Math.Max(0, request.WarmupMs);
         long count = 0;
         var sinceCheck = 0;
-        await foreach (var e in events(engineSettings.Symbols, from, request.ToMs, cancellationToken).ConfigureAwait(false))
+        // With lanes, resume on them (TaskScheduler.Current) after a read that had to wait, instead of on the thread pool.
+        await foreach (var e in events(engineSettings.Symbols, from, request.ToMs, cancellationToken).ConfigureAwait(lanes is not null))
         {
             clock.OnEvent(e);
             count++;

@@ -12,7 +12,8 @@ namespace ArbitrageEngine.Web.Backtests;
 /// planner) and run by the engine's <see cref="BacktestRunner"/> over the stored dataset — parity mode reads the live
 /// loop's journal of it — or, for walk-forward, by <see cref="WalkForwardRunner"/> over the same runner.
 /// </summary>
-public sealed class BacktestJobs(BacktestSpecResolver resolver, MarketDatabase market, IOptions<MarketOptions> marketOptions, ILoggerFactory loggers) : IBacktestJobs
+public sealed class BacktestJobs(
+    BacktestSpecResolver resolver, MarketDatabase market, IOptions<MarketOptions> marketOptions, ResearchThreads threads, ILoggerFactory loggers) : IBacktestJobs
 {
     public async Task<BacktestPlanCheck> CheckAsync(string kind, JsonElement spec, CancellationToken cancellationToken)
     {
@@ -53,7 +54,7 @@ public sealed class BacktestJobs(BacktestSpecResolver resolver, MarketDatabase m
             engine = engine with { Symbols = MarketOptions.DefaultSymbols };
         }
 
-        var runner = new BacktestRunner(engine, StoredMarketEvents.For(dataSource, request.Dataset), parity, logger: loggers.CreateLogger<BacktestRunner>());
+        var runner = new BacktestRunner(engine, StoredMarketEvents.For(dataSource, request.Dataset), parity, logger: loggers.CreateLogger<BacktestRunner>(), lanes: threads);
         if (kind != BacktestRunKinds.WalkForward)
         {
             return new BacktestOutcome(await runner.RunAsync(request, progress, cancellationToken));

@@ -10,7 +10,7 @@ namespace ArbitrageEngine.Web.Backtests;
 
 /// <summary>
 /// Executes queued runs: claims them from PostgreSQL (FOR UPDATE SKIP LOCKED), at most <c>Backtest:MaxConcurrent</c>
-/// at a time on dedicated below-normal-priority threads; pushes progress through <see cref="BacktestNotifier"/> and
+/// at a time on the low-priority <see cref="ResearchThreads"/>; pushes progress through <see cref="BacktestNotifier"/> and
 /// writes it every few seconds (also picking up cancels requested by another process); stores results, partial ones
 /// marked cancelled, or the reason of a failure. At start, runs left <c>running</c> by a previous process are marked
 /// failed "interrupted by restart" (they are not resumed: a rerun is one click from the list).
@@ -20,6 +20,7 @@ public sealed partial class BacktestWorker(
     IBacktestJobs backtests,
     BacktestNotifier notifier,
     JobRegistry jobs,
+    ResearchThreads threads,
     IOptions<BacktestJobOptions> options,
     ILogger<BacktestWorker> logger) : BackgroundService
 {
@@ -28,7 +29,6 @@ public sealed partial class BacktestWorker(
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _running = new();
     private readonly SemaphoreSlim _wake = new(0);
     private int _disposed;
-    private BacktestThreads? _threads;
 
     /// <summary>Runs being executed by this process.</summary>
     public IReadOnlyCollection<Guid> Running => [.. _running.Keys];
@@ -64,7 +64,7 @@ public sealed partial class BacktestWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
-        jobs.Register(JobName, string.Create(CultureInfo.InvariantCulture, $"Backtests: queued runs, at most {o.MaxConcurrent} at a time (below-normal priority)"), TimeSpan.FromSeconds(o.PollSeconds));
+        jobs.Register(JobName, string.Create(CultureInfo.InvariantCulture, $"Backtests: queued runs, at most {o.MaxConcurrent} at a time (low-priority research threads)"), TimeSpan.FromSeconds(o.PollSeconds));
         await Task.Yield();
         var store = await database.StoreAsync(stoppingToken);
         try
@@ -80,7 +80,6 @@ public sealed partial class BacktestWorker(
             LogLoopFailed(logger, ex);
         }
 
-        _threads = new BacktestThreads(o.MaxConcurrent);
         using var slots = new SemaphoreSlim(o.MaxConcurrent, o.MaxConcurrent);
         var active = new List<Task>();
         try
@@ -106,7 +105,7 @@ public sealed partial class BacktestWorker(
                 }
 
                 active.RemoveAll(t => t.IsCompleted);
-                active.Add(_threads.Run(async () =>
+                active.Add(threads.Run(async () =>
                 {
                     try
                     {
@@ -230,7 +229,6 @@ public sealed partial class BacktestWorker(
         // Registered as a singleton and as the hosted service: the container may dispose it twice.
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _threads?.Dispose();
             _wake.Dispose();
         }
 

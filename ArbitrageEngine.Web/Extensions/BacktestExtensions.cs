@@ -14,6 +14,7 @@ public static class BacktestExtensions
         // The planner's limits (Backtest:MaxCombinations) share the section.
         builder.Services.AddOptions<ArbitrageEngine.Engine.Backtest.BacktestOptions>().BindConfiguration(BacktestJobOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton<JobRegistry>();
+        builder.Services.TryAddSingleton(_ => new ResearchThreads());
         builder.Services.AddSingleton<BacktestDatabase>();
         builder.Services.AddSingleton<BacktestNotifier>();
         builder.Services.AddSingleton<BacktestReads>();

@@ -12,6 +12,7 @@ public static class EvolveExtensions
         builder.Services.AddOptions<EvolveOptions>().BindConfiguration(EvolveOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<EvolveStore>();
         builder.Services.AddSingleton<EvolveReads>();
+        builder.Services.TryAddSingleton(_ => new ArbitrageEngine.Web.Backtests.ResearchThreads());
         builder.Services.AddSingleton<EvolveBacktests>();
         builder.Services.AddSingleton<EvolveProgress>();
         builder.Services.AddSingleton<EvolveRunner>();
