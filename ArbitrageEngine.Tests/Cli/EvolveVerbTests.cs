@@ -1,4 +1,5 @@
 using ArbitrageEngine.Web.Cli;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ArbitrageEngine.Tests.Cli;
 
@@ -16,6 +17,20 @@ public class EvolveVerbTests
         var verb = new EvolveVerb(_ => { opened = true; throw new InvalidOperationException("must not open the database"); });
         await Assert.ThrowsAsync<CliException>(() => verb.RunAsync(CliArguments.Parse(args)));
         Assert.False(opened);
+    }
+
+    [Fact]
+    public async Task BuildServices_NoDatabaseYet_EveryRunDependencyResolves()
+    {
+        // The verb's own container (not the app's): a service the runner needs but the verb forgot fails only here.
+        await using var database = new CliDatabase { ConnectionString = "Host=127.0.0.1;Port=1;Database=none" };
+        await using var services = EvolveVerb.BuildServices(database);
+        await using var scope = services.CreateAsyncScope();
+
+        Assert.NotNull(services.GetRequiredService<ArbitrageEngine.Web.Evolve.EvolveRunner>());
+        Assert.NotNull(services.GetRequiredService<ArbitrageEngine.Web.Evolve.EvolveBacktests>());
+        Assert.NotNull(scope.ServiceProvider.GetRequiredService<ArbitrageEngine.Web.Evolve.EvolvePlanner>());
+        Assert.NotNull(scope.ServiceProvider.GetRequiredService<ArbitrageEngine.Web.Evolve.EvolveApplier>());
     }
 
     [Fact]

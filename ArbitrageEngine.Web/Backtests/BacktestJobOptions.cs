@@ -7,7 +7,7 @@ public sealed class BacktestJobOptions
 {
     public const string SectionName = "Backtest";
 
-    /// <summary>Runs executed at the same time (each on its own below-normal-priority thread).</summary>
+    /// <summary>Runs executed at the same time (on the shared low-priority research threads).</summary>
     [Range(1, 16)]
     public int MaxConcurrent { get; set; } = 1;
 
