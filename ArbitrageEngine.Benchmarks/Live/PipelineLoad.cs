@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
+using Npgsql;
 
 namespace ArbitrageEngine.Benchmarks.Live;
 
@@ -204,11 +205,11 @@ public static class PipelineLoad
     /// <summary>Skipped ticks of [from, to) by reason, from the live loop's journal.</summary>
     private static async Task<SortedDictionary<string, long>> SkippedTicksAsync(string connectionString, long fromMs, long toMs)
     {
-        await using var data = Npgsql.NpgsqlDataSource.Create(connectionString);
+        await using var data = NpgsqlDataSource.Create(connectionString);
         await using var cmd = data.CreateCommand(
             "SELECT skipped_reason, count(*) FROM engine_ticks WHERE evaluated = 0 AND skipped_reason IS NOT NULL AND tick_ms >= $1 AND tick_ms < $2 GROUP BY 1");
-        cmd.Parameters.Add(new Npgsql.NpgsqlParameter<long> { TypedValue = fromMs });
-        cmd.Parameters.Add(new Npgsql.NpgsqlParameter<long> { TypedValue = toMs });
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = fromMs });
+        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = toMs });
         var result = new SortedDictionary<string, long>(StringComparer.Ordinal);
         await using var r = await cmd.ExecuteReaderAsync();
         while (await r.ReadAsync())

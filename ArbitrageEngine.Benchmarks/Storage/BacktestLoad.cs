@@ -82,8 +82,8 @@ public static class BacktestLoad
             }
 
             await ArchiveAllAsync(archiver, light, (days + 1) * DayMs, "backtest");
-            // Memory must not grow with the range (the rolling window holds 24 h): the live heap of a 1-day and of the
-            // 30-day run, sampled with full collections (so not timed), then the timed run.
+            // Memory must not grow with the range (the rolling window holds 24 h): the live heap of 1-, 7- and 30-day
+            // runs, sampled with full collections (so not timed), then the timed run.
             foreach (var n in new[] { 1, 7, days }.Where(n => n <= days).Distinct())
             {
                 await DaysPerSecondAsync(Source(dataSource, light), light, n, strategies, $"backtest_{n}d_live_heap_mb_max");

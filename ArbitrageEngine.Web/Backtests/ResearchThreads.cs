@@ -22,6 +22,7 @@ public sealed class ResearchThreads : TaskScheduler, IDisposable
 
     private readonly BlockingCollection<Task> _queue = [];
     private readonly Thread[] _threads;
+    private int _lowered;
     private int _disposed;
 
     /// <summary>One thread per core by default: research may use every core the live loop leaves idle.</summary>
@@ -45,8 +46,6 @@ public sealed class ResearchThreads : TaskScheduler, IDisposable
 
     /// <summary>Whether each thread lowered its own priority (false where the OS refused or does not support it).</summary>
     public bool PriorityLowered => Volatile.Read(ref _lowered) == _threads.Length;
-
-    private int _lowered;
 
     /// <summary>Starts <paramref name="work"/> on these threads.</summary>
     public Task Run(Func<Task> work) => Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.DenyChildAttach, this).Unwrap();

@@ -10,7 +10,6 @@ namespace ArbitrageEngine.Tests.Engine.Backtest;
 /// <summary>Recorded commands through the runner: via the journal (ParityReplay) and as a list, with the same outcome.</summary>
 public class BacktestParityModeTests
 {
-    private static readonly DatasetInfo Dataset = new(7, "golden", DatasetKinds.Import, null, DateTimeOffset.UnixEpoch);
     private static readonly long[] Ticks = [.. GoldenEvents.Golden.Inputs.OfType<TickInput>().Select(t => t.TimeMs)];
 
     /// <summary>Pause the first strategy at the 400th tick, top up the second at the 500th.</summary>
@@ -24,18 +23,8 @@ public class BacktestParityModeTests
         ];
     }
 
-    private static BacktestRequest Request(IReadOnlyList<CommandRecord>? commands, bool journal) => new()
-    {
-        Strategies = GoldenEvents.Strategies,
-        Symbols = GoldenEvents.Golden.Engine.Symbols,
-        Dataset = Dataset,
-        FromMs = GoldenEvents.FromMs,
-        ToMs = GoldenEvents.ToMs,
-        WarmupMs = 0,
-        Paper = GoldenEvents.Golden.Paper,
-        RecordedCommands = journal ? null : commands,
-        ReplayRecordedCommands = journal,
-    };
+    private static BacktestRequest Request(IReadOnlyList<CommandRecord>? commands, bool journal) =>
+        GoldenEvents.Request() with { RecordedCommands = journal ? null : commands, ReplayRecordedCommands = journal };
 
     [Fact]
     public async Task RunAsync_JournalAndCommandList_SameTradesAndCommandsTookEffect()

@@ -6,18 +6,7 @@ namespace ArbitrageEngine.Tests.Engine.Backtest;
 
 public class BacktestRunnerTests
 {
-    private static readonly DatasetInfo Dataset = new(7, "golden", DatasetKinds.Import, null, DateTimeOffset.UnixEpoch);
-
-    private static BacktestRequest Request(long? toMs = null) => new()
-    {
-        Strategies = GoldenEvents.Strategies,
-        Symbols = GoldenEvents.Golden.Engine.Symbols,
-        Dataset = Dataset,
-        FromMs = GoldenEvents.FromMs,
-        ToMs = toMs ?? GoldenEvents.ToMs,
-        WarmupMs = 0,
-        Paper = GoldenEvents.Golden.Paper,
-    };
+    private static BacktestRequest Request(long? toMs = null) => GoldenEvents.Request(toMs);
 
     private static string Key(PositionSnapshot p) => FormattableString.Invariant(
         $"{p.StrategyId} {p.Direction} {p.EntryTimeMs} {p.Entry:R} {p.ExitTimeMs} {p.ExitPrice:R} {p.Status} {p.Tp1Hit} {p.PnlR:R} {p.PnlUsdt:R}");

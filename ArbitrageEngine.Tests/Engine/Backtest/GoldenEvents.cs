@@ -1,7 +1,9 @@
 using System.Runtime.CompilerServices;
+using ArbitrageEngine.Engine.Backtest;
 using ArbitrageEngine.Engine.Conformance;
 using ArbitrageEngine.Engine.Loop;
 using ArbitrageEngine.Engine.Market;
+using ArbitrageEngine.Engine.Market.History;
 using ArbitrageEngine.Engine.Paper;
 using ArbitrageEngine.Engine.Replay;
 using ArbitrageEngine.Engine.Strategies;
@@ -32,6 +34,18 @@ internal static class GoldenEvents
 
     /// <summary>Just after the stream's last tick.</summary>
     public static long ToMs => Golden.Inputs.OfType<TickInput>().Last().TimeMs + 1;
+
+    /// <summary>A backtest of every strategy of the stream over its whole range, no warm-up (as the conformance replay).</summary>
+    public static BacktestRequest Request(long? toMs = null) => new()
+    {
+        Strategies = Strategies,
+        Symbols = Golden.Engine.Symbols,
+        Dataset = new DatasetInfo(7, "golden", DatasetKinds.Import, null, DateTimeOffset.UnixEpoch),
+        FromMs = FromMs,
+        ToMs = toMs ?? ToMs,
+        WarmupMs = 0,
+        Paper = Golden.Paper,
+    };
 
     /// <summary>An in-memory <see cref="MarketEventReader"/> over <paramref name="events"/>; optionally waits once it reached <paramref name="pauseAtMs"/>.</summary>
     public static MarketEventReader Reader(IReadOnlyList<MarketEvent> events, Func<long, Task>? onEvent = null) =>

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using ArbitrageEngine.Engine.Backtest;
 using ArbitrageEngine.Engine.Market;
-using ArbitrageEngine.Engine.Market.History;
 using ArbitrageEngine.Tests.Engine.Backtest;
 using ArbitrageEngine.Web.Backtests;
 
@@ -57,16 +56,7 @@ public class ResearchThreadsTests
         using var threads = new ResearchThreads(2);
         var seen = new ConcurrentBag<string?>();
         var runner = new BacktestRunner(GoldenEvents.Golden.Engine, (symbols, from, to, ct) => Read(symbols, from, to, seen, ct), lanes: threads);
-        var request = new BacktestRequest
-        {
-            Strategies = GoldenEvents.Strategies,
-            Symbols = GoldenEvents.Golden.Engine.Symbols,
-            Dataset = new DatasetInfo(7, "golden", DatasetKinds.Import, null, DateTimeOffset.UnixEpoch),
-            FromMs = GoldenEvents.FromMs,
-            ToMs = GoldenEvents.ToMs,
-            WarmupMs = 0,
-            Paper = GoldenEvents.Golden.Paper,
-        };
+        var request = GoldenEvents.Request();
         Assert.True(BacktestRunner.IsSplittable(request));
 
         var result = await runner.RunAsync(request, null, CancellationToken.None);

@@ -126,8 +126,7 @@ public sealed class MarketBarStore(NpgsqlDataSource dataSource, int datasetId)
     /// </summary>
     public async Task<int> RecomputeAsync(string symbol, long fromMs, long toMs, CancellationToken cancellationToken = default)
     {
-        var from = MinuteOf(fromMs);
-        var to = MinuteOf(toMs - 1) + MinuteMs;
+        var (from, to) = WholeMinutes(fromMs, toMs);
         if (to <= from || (await new ArchiveManifest(DataSource).ListAsync(DatasetId, [symbol], from, to, cancellationToken).ConfigureAwait(false)).Count > 0)
         {
             return 0;
@@ -135,6 +134,9 @@ public sealed class MarketBarStore(NpgsqlDataSource dataSource, int datasetId)
 
         return await ReplaceMinutesAsync(symbol, from, to, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The whole minutes overlapping [fromMs, toMs).</summary>
+    private static (long From, long To) WholeMinutes(long fromMs, long toMs) => (MinuteOf(fromMs), MinuteOf(toMs - 1) + MinuteMs);
 
     /// <summary>The replacement itself, for whole minutes [from, to) known to be outside the archive.</summary>
     private async Task<int> ReplaceMinutesAsync(string symbol, long from, long to, CancellationToken cancellationToken)
@@ -224,7 +226,7 @@ public sealed class MarketBarStore(NpgsqlDataSource dataSource, int datasetId)
             else
             {
                 // The manifest was read once above; the day is not archived.
-                var (from, to) = (MinuteOf(Math.Max(fromMs, dayStart)), MinuteOf(Math.Min(toMs, dayStart + Day) - 1) + MinuteMs);
+                var (from, to) = WholeMinutes(Math.Max(fromMs, dayStart), Math.Min(toMs, dayStart + Day));
                 var written = await ReplaceMinutesAsync(symbol, from, to, cancellationToken).ConfigureAwait(false);
                 result = result with { Bars = result.Bars + written, Days = result.Days + 1 };
             }
